@@ -1,0 +1,133 @@
+import type { PriceEntry } from "./schema.ts";
+
+const source = "https://ai.google.dev/gemini-api/docs/pricing";
+// Vertex AI lists the same per-token prices for these models.
+const servedBy = ["vertex"];
+
+/**
+ * Google Gemini API list prices (paid tier, text/image/video input), USD per million tokens;
+ * thinking tokens are billed as output. Cache storage per hour and audio input rates are not
+ * modelled. Gemini 2.5 Pro and 3 Pro bill the whole request at the long-context rates once the
+ * prompt exceeds 200k tokens.
+ */
+export const googlePrices: readonly PriceEntry[] = [
+  {
+    id: "google/gemini-3-pro-preview@2025-11-18",
+    provider: "google",
+    servedBy,
+    match: ["gemini-3-pro-preview"],
+    input: "2.00",
+    output: "12.00",
+    cacheRead: "0.20",
+    tiers: [{ aboveInputTokens: 200_000, input: "4.00", output: "18.00", cacheRead: "0.40" }],
+    effectiveFrom: "2025-11-18",
+    sourceUrl: source,
+  },
+  {
+    id: "google/gemini-2.5-pro@2025-06-17",
+    provider: "google",
+    servedBy,
+    match: ["gemini-2.5-pro"],
+    input: "1.25",
+    output: "10.00",
+    cacheRead: "0.125",
+    tiers: [{ aboveInputTokens: 200_000, input: "2.50", output: "15.00", cacheRead: "0.25" }],
+    effectiveFrom: "2025-06-17",
+    sourceUrl: source,
+    note: "Cache reads at the current $0.125/$0.25 rate; Google charged $0.31/$0.625 for a while after GA.",
+  },
+  {
+    id: "google/gemini-2.5-flash@2025-06-17",
+    provider: "google",
+    servedBy,
+    match: ["gemini-2.5-flash"],
+    input: "0.30",
+    output: "2.50",
+    cacheRead: "0.03",
+    effectiveFrom: "2025-06-17",
+    sourceUrl: source,
+    note: "Audio input ($1.00/M) is not priced apart.",
+  },
+  {
+    id: "google/gemini-2.5-flash-lite@2025-07-22",
+    provider: "google",
+    servedBy,
+    match: ["gemini-2.5-flash-lite"],
+    input: "0.10",
+    output: "0.40",
+    cacheRead: "0.01",
+    effectiveFrom: "2025-07-22",
+    sourceUrl: source,
+  },
+  {
+    id: "google/gemini-2.0-flash@2025-02-05",
+    provider: "google",
+    servedBy,
+    match: ["gemini-2.0-flash"],
+    input: "0.10",
+    output: "0.40",
+    cacheRead: "0.025",
+    effectiveFrom: "2025-02-05",
+    sourceUrl: source,
+  },
+  {
+    id: "google/gemini-2.0-flash-lite@2025-02-25",
+    provider: "google",
+    servedBy,
+    match: ["gemini-2.0-flash-lite"],
+    input: "0.075",
+    output: "0.30",
+    effectiveFrom: "2025-02-25",
+    sourceUrl: source,
+  },
+  {
+    id: "google/gemini-embedding-001@2025-07-14",
+    provider: "google",
+    servedBy,
+    kind: "embedding",
+    match: ["gemini-embedding-001"],
+    input: "0.15",
+    effectiveFrom: "2025-07-14",
+    sourceUrl: source,
+  },
+  {
+    id: "google/imagen-4.0-generate@2025-05-20",
+    provider: "google",
+    servedBy,
+    kind: "image",
+    match: ["imagen-4.0-generate"],
+    perImage: "0.04",
+    effectiveFrom: "2025-05-20",
+    sourceUrl: source,
+  },
+  {
+    id: "google/imagen-4.0-ultra-generate@2025-05-20",
+    provider: "google",
+    servedBy,
+    kind: "image",
+    match: ["imagen-4.0-ultra-generate"],
+    perImage: "0.06",
+    effectiveFrom: "2025-05-20",
+    sourceUrl: source,
+  },
+  {
+    id: "google/imagen-4.0-fast-generate@2025-05-20",
+    provider: "google",
+    servedBy,
+    kind: "image",
+    match: ["imagen-4.0-fast-generate"],
+    perImage: "0.02",
+    effectiveFrom: "2025-05-20",
+    sourceUrl: source,
+  },
+  {
+    id: "google/imagen-3.0-generate@2025-02-06",
+    provider: "google",
+    servedBy,
+    kind: "image",
+    match: ["imagen-3.0-generate"],
+    perImage: "0.03",
+    effectiveFrom: "2025-02-06",
+    sourceUrl: source,
+  },
+];

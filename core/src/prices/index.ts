@@ -1,0 +1,17 @@
+export type { CatalogListing, PriceCatalog, PriceLookup, PriceLookupResult } from "./catalog.ts";
+export { builtInCatalog, catalogEntries, findPrice, lookupPrice } from "./catalog.ts";
+export { builtInPriceEntries } from "./catalog-data.ts";
+export type { ComputeCostOptions, GenerationCost, TokenUsage } from "./cost.ts";
+export { computeCost } from "./cost.ts";
+export { formatNanosAsUsd, NANOS_PER_USD, parseUsdToNanos } from "./decimal.ts";
+export type { PricingErrorCode } from "./errors.ts";
+export { PricingError } from "./errors.ts";
+export type { NormalizedModel } from "./normalize.ts";
+export { normalizeModel, normalizeProvider } from "./normalize.ts";
+export type { CreateCatalogOptions } from "./overrides.ts";
+export { createCatalog, loadPriceOverrides } from "./overrides.ts";
+export type { PriceGenerationInput, PricingResult } from "./price-generation.ts";
+export { priceGeneration } from "./price-generation.ts";
+export type { ImageVariant, PriceEntry, PriceTier } from "./schema.ts";
+export { priceEntriesSchema, priceEntrySchema } from "./schema.ts";
+export { validatePriceEntries } from "./validate.ts";
