@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { TokenUsage } from "./cost.ts";
+import { Cost, Usage } from "../generation.ts";
+import { type TokenUsage, toRecordCost } from "./cost.ts";
 import { PricingError } from "./errors.ts";
 import { priceGeneration } from "./price-generation.ts";
 
@@ -62,5 +63,26 @@ describe("unpriced and bad input", () => {
         usage: { inputTokens: 10, cacheReadTokens: 8, cacheWriteTokens: 3 },
       }),
     ).toThrowError(/exceeds usage\.inputTokens/);
+  });
+
+  it("takes the record's Usage as is and gives a cost the record's Cost schema accepts", () => {
+    const usage = Usage.parse({ inputTokens: 1000, cacheReadTokens: 400, outputTokens: 50 });
+    const result = priceGeneration({
+      provider: "openai.chat",
+      model: "gpt-4o",
+      at: new Date("2025-01-01"),
+      usage,
+    });
+    if (!result.priced) throw new Error(result.reason);
+    // 600 x 2500 = 1_500_000; 400 x 1250 = 500_000; 50 x 10_000 = 500_000
+    expect(Cost.parse(toRecordCost(result.cost))).toEqual({
+      total: 2_500_000,
+      input: 1_500_000,
+      output: 500_000,
+      cacheRead: 500_000,
+      cacheWrite: 0,
+      reasoning: 0,
+      image: 0,
+    });
   });
 });

@@ -1,3 +1,4 @@
+import type { Cost } from "../generation.ts";
 import { divideHalfUp, parseUsdToNanos, TOKENS_PER_MILLION, tokenCostNanos } from "./decimal.ts";
 import { PricingError } from "./errors.ts";
 import type { ImageVariant, PriceEntry, PriceTier } from "./schema.ts";
@@ -228,4 +229,20 @@ export function computeCost(
     priceEntryId: entry.id,
   };
   return tier ? { ...cost, tierAboveInputTokens: tier.aboveInputTokens } : cost;
+}
+
+/**
+ * Converts a computed cost to the generation record's `Cost` shape (`total`, `input`, ...); the
+ * entry id goes to the record's `priceEntry` field.
+ */
+export function toRecordCost(cost: GenerationCost): Cost {
+  return {
+    total: cost.totalNanos,
+    input: cost.inputNanos,
+    output: cost.outputNanos,
+    cacheRead: cost.cacheReadNanos,
+    cacheWrite: cost.cacheWriteNanos,
+    reasoning: cost.reasoningNanos,
+    image: cost.imageNanos,
+  };
 }

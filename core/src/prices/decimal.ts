@@ -1,7 +1,5 @@
+import { NANOS_PER_USD } from "../money.ts";
 import { PricingError } from "./errors.ts";
-
-/** Nano-dollars per US dollar. */
-export const NANOS_PER_USD = 1_000_000_000n;
 
 /** Prices are quoted per this many tokens. */
 export const TOKENS_PER_MILLION = 1_000_000n;

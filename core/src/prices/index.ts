@@ -2,8 +2,8 @@ export type { CatalogListing, PriceCatalog, PriceLookup, PriceLookupResult } fro
 export { builtInCatalog, catalogEntries, findPrice, lookupPrice } from "./catalog.ts";
 export { builtInPriceEntries } from "./catalog-data.ts";
 export type { ComputeCostOptions, GenerationCost, TokenUsage } from "./cost.ts";
-export { computeCost } from "./cost.ts";
-export { formatNanosAsUsd, NANOS_PER_USD, parseUsdToNanos } from "./decimal.ts";
+export { computeCost, toRecordCost } from "./cost.ts";
+export { formatNanosAsUsd, parseUsdToNanos } from "./decimal.ts";
 export type { PricingErrorCode } from "./errors.ts";
 export { PricingError } from "./errors.ts";
 export type { NormalizedModel } from "./normalize.ts";
