@@ -1,0 +1,13 @@
+export { SpoolClosedError, SpoolFullError, SpoolLockedError, SpoolRecordTooLargeError } from "./errors.ts";
+export { decodeRecords, encodeRecord, FRAME_HEADER_BYTES, FRAME_MAGIC } from "./frame.ts";
+export { createSpool, SPOOL_METRIC } from "./spool.ts";
+export type {
+  IngestBatch,
+  SegmentContents,
+  SegmentInfo,
+  Spool,
+  SpoolOptions,
+  SpoolRecord,
+  SpoolSpan,
+  SpoolStats,
+} from "./types.ts";
