@@ -15,3 +15,40 @@ export {
 } from "./generation.ts";
 export { deriveGenerationId, GENERATION_ID_LENGTH, isValidGenerationId, newGenerationId } from "./ids.ts";
 export { formatUsd, NANOS_PER_USD } from "./money.ts";
+export type {
+  CatalogListing,
+  ComputeCostOptions,
+  CreateCatalogOptions,
+  GenerationCost,
+  ImageVariant,
+  NormalizedModel,
+  PriceCatalog,
+  PriceEntry,
+  PriceGenerationInput,
+  PriceLookup,
+  PriceLookupResult,
+  PriceTier,
+  PricingErrorCode,
+  PricingResult,
+  TokenUsage,
+} from "./prices/index.ts";
+export {
+  builtInCatalog,
+  builtInPriceEntries,
+  catalogEntries,
+  computeCost,
+  createCatalog,
+  findPrice,
+  formatNanosAsUsd,
+  loadPriceOverrides,
+  lookupPrice,
+  normalizeModel,
+  normalizeProvider,
+  PricingError,
+  parseUsdToNanos,
+  priceEntriesSchema,
+  priceEntrySchema,
+  priceGeneration,
+  toRecordCost,
+  validatePriceEntries,
+} from "./prices/index.ts";
