@@ -18,6 +18,7 @@ export {
   booleanFromEnv,
   bytesFromEnv,
   durationFromEnv,
+  ingestKeysFromEnv,
   integerFromEnv,
   keyValueListFromEnv,
   listFromEnv,

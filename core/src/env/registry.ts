@@ -6,6 +6,8 @@ import {
   booleanFromEnv,
   bytesFromEnv,
   durationFromEnv,
+  ingestKeysFromEnv,
+  integerFromEnv,
   keyValueListFromEnv,
   oneOfFromEnv,
   portFromEnv,
@@ -232,6 +234,101 @@ export const ENV = {
     description: "How often alert rules are evaluated.",
     schema: durationFromEnv,
     default: "1m",
+  }),
+
+  // Collector ingest (OTLP/HTTP receiver).
+  ingestKeys: envVar({
+    name: "GENLEDGER_INGEST_KEYS",
+    processes: ["collector"],
+    description:
+      "Static ingest keys for deployments without the dashboard: `secret:project` pairs separated by commas. Keys created in the dashboard work as well.",
+    schema: ingestKeysFromEnv,
+    secret: true,
+    example: "gl_live_abc123:acme,gl_live_def456:staging",
+  }),
+  ingestAuth: envVar({
+    name: "GENLEDGER_INGEST_AUTH",
+    processes: ["collector"],
+    description:
+      "`required`: every export needs an ingest key (`Authorization: Bearer <key>` or `x-genledger-key`). `none`: no key, everything goes to `GENLEDGER_INGEST_DEFAULT_PROJECT` (local development only).",
+    schema: oneOfFromEnv(["required", "none"]),
+    default: "required",
+  }),
+  ingestDefaultProject: envVar({
+    name: "GENLEDGER_INGEST_DEFAULT_PROJECT",
+    processes: ["collector"],
+    description: "Project that receives exports when `GENLEDGER_INGEST_AUTH=none`.",
+    schema: textFromEnv,
+    default: "default",
+  }),
+  ingestKeyCacheTtl: envVar({
+    name: "GENLEDGER_INGEST_KEY_CACHE_TTL",
+    processes: ["collector"],
+    description:
+      "How long a looked-up ingest key (or its absence) is cached; a revoked key stops working after this.",
+    schema: durationFromEnv,
+    default: "30s",
+  }),
+  ingestMaxBodyBytes: envVar({
+    name: "GENLEDGER_INGEST_MAX_BODY_BYTES",
+    processes: ["collector"],
+    description: "Largest export body accepted as sent (compressed or not); larger ones get 413.",
+    schema: bytesFromEnv,
+    default: "64MiB",
+  }),
+  ingestMaxDecompressedBytes: envVar({
+    name: "GENLEDGER_INGEST_MAX_DECOMPRESSED_BYTES",
+    processes: ["collector"],
+    description:
+      "Largest export body after gunzip; inflating stops there and the export gets 413 (gzip bombs).",
+    schema: bytesFromEnv,
+    default: "128MiB",
+  }),
+  ingestMaxSpans: envVar({
+    name: "GENLEDGER_INGEST_MAX_SPANS",
+    processes: ["collector"],
+    description: "Spans accepted per export; the spans after this many are rejected (partial success).",
+    schema: integerFromEnv(1, 1_000_000),
+    default: "10000",
+  }),
+  ingestMaxAttributeBytes: envVar({
+    name: "GENLEDGER_INGEST_MAX_ATTRIBUTE_BYTES",
+    processes: ["collector"],
+    description:
+      "Largest single attribute value (a prompt, an output). A larger prompt or output is replaced by a note saying so; other values are cut.",
+    schema: bytesFromEnv,
+    default: "16MiB",
+  }),
+  ingestMaxBlobBytes: envVar({
+    name: "GENLEDGER_INGEST_MAX_BLOB_BYTES",
+    processes: ["collector"],
+    description: "Largest image or file moved to the blob store; a larger one is replaced by a note part.",
+    schema: bytesFromEnv,
+    default: "20MiB",
+  }),
+  ingestMaxTokens: envVar({
+    name: "GENLEDGER_INGEST_MAX_TOKENS",
+    processes: ["collector"],
+    description:
+      "Token count above which a generation is rejected as absurd (partial success) instead of poisoning spend totals.",
+    schema: integerFromEnv(1, 10_000_000_000),
+    default: "100000000",
+  }),
+  traceAttributeMaxBytes: envVar({
+    name: "GENLEDGER_TRACE_ATTRIBUTE_MAX_BYTES",
+    processes: ["collector"],
+    description:
+      "Attribute values kept on stored trace spans are cut to this size (the generation record keeps the full prompt and output).",
+    schema: bytesFromEnv,
+    default: "8KiB",
+  }),
+  redact: envVar({
+    name: "GENLEDGER_REDACT",
+    processes: ["collector"],
+    description:
+      "PII redaction before storage, off by default. Rules separated by commas (`emails`, `phones`, `cards`, `secrets`, `all`) for every project, or JSON with per-project rules and custom patterns (see collector/README.md).",
+    schema: textFromEnv,
+    example: "emails,cards,secrets",
   }),
 
   // Dashboard.

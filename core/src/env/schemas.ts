@@ -134,3 +134,24 @@ export const listFromEnv = z.string().transform((raw) =>
     .map((item) => item.trim())
     .filter((item) => item !== ""),
 );
+
+/** `secret:project` pairs separated by commas (static ingest keys). */
+export const ingestKeysFromEnv = z.string().transform((raw, ctx) => {
+  const keys: Array<{ secret: string; projectId: string }> = [];
+  for (const pair of raw.split(",")) {
+    if (pair.trim() === "") continue;
+    const at = pair.lastIndexOf(":");
+    const secret = at > 0 ? pair.slice(0, at).trim() : "";
+    const projectId = at > 0 ? pair.slice(at + 1).trim() : "";
+    if (secret.length < 8 || !/^[A-Za-z0-9_-]{1,128}$/.test(projectId)) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "must be secret:project pairs separated by commas, each secret at least 8 characters and each project 1-128 of A-Z a-z 0-9 _ -",
+      });
+      return z.NEVER;
+    }
+    keys.push({ secret, projectId });
+  }
+  return keys;
+});
