@@ -11,7 +11,16 @@ import type { AnalyticsStore } from "./sql.ts";
  */
 export async function analyticsTestStore(): Promise<AnalyticsStore & { close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "genledger-analytics-"));
-  const client = createClient({ connection: createChdbConnection({ path: dir }) });
+  const client = createClient({
+    // chdb types its connection against its own copy of @clickhouse/client-common.
+    connection: createChdbConnection({ path: dir }) as unknown as Parameters<
+      typeof createClient
+    >[0] extends infer C
+      ? C extends { connection?: infer X }
+        ? X
+        : never
+      : never,
+  });
   const migrations = join(import.meta.dirname, "../../migrations");
   for (const file of readdirSync(migrations)
     .filter((f) => /^002\d_.*\.up\.sql$/.test(f))
