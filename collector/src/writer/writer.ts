@@ -1,0 +1,273 @@
+import type { Generation } from "@genledger/core";
+import { METRIC } from "../metrics.ts";
+import type { SegmentInfo, SpoolRecord, SpoolSpan } from "../spool/types.ts";
+import { chunkRecords, dedupToken, type RecordRange } from "./chunk.ts";
+import { backoffDelay, isRetryableWriteError } from "./retry.ts";
+import type { Writer, WriterOptions, WriterStats } from "./types.ts";
+
+/** Metric names of the writer, beside the shared ones in `METRIC` (writeLatency, lag, dropped). */
+export const WRITER_METRIC = {
+  /** counter {table}: rows inserted (`generations`, `spans`). */
+  rowsWritten: "genledger_collector_rows_written_total",
+  /** counter: failed insert attempts that were retried. */
+  retries: "genledger_collector_write_retries_total",
+  /** histogram: acknowledged -> written to the store, per record (seconds). */
+  writeLag: "genledger_collector_write_lag_seconds",
+} as const;
+
+const LAG_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600];
+
+/**
+ * Starts the writer: it replays the spool's sealed segments (left by an earlier run too), then
+ * keeps sealing the active segment every `flushIntervalMs` and writing each sealed segment to the
+ * store in batches of at most `batchRows` rows. A failed insert is retried with exponential
+ * backoff and jitter, for as long as it takes; a segment is removed only after every batch in it
+ * was confirmed. Each batch carries a dedup token derived from (segment, record range), so a
+ * replay after a crash between insert and removal inserts nothing twice.
+ *
+ * A record that the store refuses for good (see `isRetryableWriteError`) is isolated and moved
+ * to the spool's `dead/` folder, counted in `genledger_collector_dropped_total{reason="rejected"}`.
+ *
+ * @example
+ * ```ts
+ * const writer = createWriter({ spool, sink: clickHouseSink(store) });
+ * // on SIGTERM, after the HTTP server stopped accepting:
+ * await writer.stop({ drain: true, timeoutMs: 30_000 });
+ * ```
+ */
+export function createWriter(options: WriterOptions): Writer {
+  const { spool, sink, logger } = options;
+  const batchRows = options.batchRows ?? 10_000;
+  const flushIntervalMs = options.flushIntervalMs ?? 1000;
+  const retryInitialMs = options.retryInitialMs ?? 200;
+  const retryMaxMs = options.retryMaxMs ?? 30_000;
+  const isRetryable = options.isRetryable ?? isRetryableWriteError;
+  const pollMs = Math.max(10, Math.min(250, flushIntervalMs / 4));
+  if (!(batchRows >= 1)) throw new TypeError(`writer batchRows must be at least 1, got ${batchRows}`);
+
+  const metrics = options.metrics;
+  const writeLatency = metrics?.histogram(METRIC.writeLatency, "ClickHouse batch write latency, seconds");
+  const dropped = metrics?.counter(METRIC.dropped, "Records dropped or quarantined by the durability side");
+  const rowsWritten = metrics?.counter(WRITER_METRIC.rowsWritten, "Rows written to ClickHouse");
+  const retries = metrics?.counter(WRITER_METRIC.retries, "Failed ClickHouse inserts that were retried");
+  const writeLag = metrics?.histogram(
+    WRITER_METRIC.writeLag,
+    "Acknowledged -> written to ClickHouse, seconds",
+    LAG_BUCKETS,
+  );
+  metrics?.gauge(
+    METRIC.lag,
+    "Age of the oldest spooled batch not yet in ClickHouse, seconds",
+    () => spool.stats().oldestAgeMs / 1000,
+  );
+
+  const stats: WriterStats = {
+    state: "running",
+    records: 0,
+    generations: 0,
+    spans: 0,
+    retries: 0,
+    quarantined: 0,
+    lastError: "",
+    lastWriteAt: 0,
+  };
+  let stopping = false;
+  let draining = false;
+  let drainDeadline = Number.POSITIVE_INFINITY;
+  let stopped: Promise<{ drained: boolean }> | null = null;
+  let wakeSleeper: (() => void) | null = null;
+  let flushWaiters: Array<{ names: Set<string>; resolve: () => void; reject: (error: unknown) => void }> = [];
+
+  const wake = () => {
+    const resolve = wakeSleeper;
+    wakeSleeper = null;
+    resolve?.();
+  };
+  const unsubscribe = spool.onSealed(wake);
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        wakeSleeper = null;
+        resolve();
+      }, ms);
+      wakeSleeper = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  const aborting = () => stopping && (!draining || Date.now() >= drainDeadline);
+
+  const insert = async (segment: string, records: SpoolRecord[], range: RecordRange) => {
+    const generations: Generation[] = [];
+    const spans: SpoolSpan[] = [];
+    for (let i = range.start; i < range.end; i++) {
+      generations.push(...records[i]!.batch.generations);
+      spans.push(...records[i]!.batch.spans);
+    }
+    const token = dedupToken(segment, range);
+    const started = performance.now();
+    if (generations.length > 0) await sink.insertGenerations(generations, { dedupToken: token });
+    if (spans.length > 0) await sink.insertSpans(spans, { dedupToken: token });
+    const now = Date.now();
+    writeLatency?.observe((performance.now() - started) / 1000);
+    rowsWritten?.inc({ table: "generations" }, generations.length);
+    rowsWritten?.inc({ table: "spans" }, spans.length);
+    for (let i = range.start; i < range.end; i++) writeLag?.observe((now - records[i]!.appendedAt) / 1000);
+    stats.records += range.end - range.start;
+    stats.generations += generations.length;
+    stats.spans += spans.length;
+    stats.lastWriteAt = now;
+    stats.lastError = "";
+    stats.state = "running";
+  };
+
+  // Writes one range until it is confirmed; false when interrupted by stop().
+  const writeRange = async (
+    segment: string,
+    records: SpoolRecord[],
+    range: RecordRange,
+  ): Promise<boolean> => {
+    for (let attempt = 1; ; attempt++) {
+      if (aborting()) return false;
+      try {
+        await insert(segment, records, range);
+        return true;
+      } catch (insertError) {
+        let error = insertError;
+        if (!isRetryable(error)) {
+          if (range.end - range.start > 1) return await isolate(segment, records, range);
+          try {
+            await spool.quarantine(segment, range.start, records[range.start]!, describe(error));
+            stats.quarantined += 1;
+            dropped?.inc({ reason: "rejected" });
+            logger?.error("record refused by the store, moved to the spool's dead/ folder", {
+              segment,
+              index: range.start,
+              error,
+            });
+            return true;
+          } catch (quarantineError) {
+            error = quarantineError;
+          }
+        }
+        stats.retries += 1;
+        stats.state = "retrying";
+        stats.lastError = describe(error);
+        retries?.inc();
+        if (attempt === 1 || attempt % 10 === 0) {
+          logger?.warn("write to the store failed; retrying", { segment, attempt, error });
+        }
+        await sleep(backoffDelay(attempt, retryInitialMs, retryMaxMs));
+      }
+    }
+  };
+
+  // A batch with a record the store refuses: write its records one by one to find it.
+  const isolate = async (segment: string, records: SpoolRecord[], range: RecordRange): Promise<boolean> => {
+    for (let i = range.start; i < range.end; i++) {
+      if (!(await writeRange(segment, records, { start: i, end: i + 1 }))) return false;
+    }
+    return true;
+  };
+
+  const writeSegment = async (segment: SegmentInfo): Promise<boolean> => {
+    const { records, corruptBytes, tornBytes } = await spool.readSegment(segment.name);
+    if (corruptBytes > 0) {
+      dropped?.inc({ reason: "corrupt" });
+      logger?.error("spool segment has damaged bytes; the records around them are kept", {
+        segment: segment.name,
+        corruptBytes,
+      });
+    }
+    if (tornBytes > 0)
+      logger?.info("spool segment ends in a torn write (crash)", { segment: segment.name, tornBytes });
+    for (const range of chunkRecords(records, batchRows)) {
+      if (!(await writeRange(segment.name, records, range))) return false;
+    }
+    await spool.removeSegment(segment.name);
+    settleFlushWaiters();
+    return true;
+  };
+
+  const settleFlushWaiters = () => {
+    const remaining = new Set(spool.sealedSegments().map((s) => s.name));
+    flushWaiters = flushWaiters.filter((waiter) => {
+      for (const name of waiter.names) if (remaining.has(name)) return true;
+      waiter.resolve();
+      return false;
+    });
+  };
+
+  const run = async (): Promise<void> => {
+    let failures = 0;
+    while (!aborting()) {
+      try {
+        const segments = spool.sealedSegments();
+        if (segments.length === 0) {
+          if (draining) {
+            await spool.rotate();
+            if (spool.sealedSegments().length === 0 && spool.stats().segments === 0) return;
+            continue;
+          }
+          await sleep(pollMs);
+          await spool.rotate({ minAgeMs: flushIntervalMs });
+          continue;
+        }
+        for (const segment of segments) {
+          if (!(await writeSegment(segment))) return;
+        }
+        failures = 0;
+      } catch (error) {
+        // Reading or removing a segment failed (disk trouble): keep the loop alive, back off.
+        failures += 1;
+        stats.lastError = describe(error);
+        logger?.error("spool writer loop failed; retrying", { error, failures });
+        await sleep(backoffDelay(failures, retryInitialMs, retryMaxMs));
+      }
+    }
+  };
+
+  const loop = run();
+
+  return {
+    async flush() {
+      if (stopping) throw new Error("writer is stopped");
+      await spool.rotate();
+      const names = new Set(spool.sealedSegments().map((s) => s.name));
+      if (names.size === 0) return;
+      await new Promise<void>((resolve, reject) => {
+        flushWaiters.push({ names, resolve, reject });
+        settleFlushWaiters();
+        wake();
+      });
+    },
+    stop(stopOptions = {}) {
+      stopped ??= (async () => {
+        draining = stopOptions.drain ?? false;
+        stopping = true;
+        let deadlineTimer: NodeJS.Timeout | undefined;
+        if (draining && stopOptions.timeoutMs !== undefined) {
+          drainDeadline = Date.now() + stopOptions.timeoutMs;
+          deadlineTimer = setTimeout(wake, stopOptions.timeoutMs);
+        }
+        wake();
+        await loop;
+        clearTimeout(deadlineTimer);
+        unsubscribe();
+        stats.state = "stopped";
+        for (const waiter of flushWaiters.splice(0))
+          waiter.reject(new Error("writer stopped before the flush completed"));
+        return { drained: spool.stats().segments === 0 };
+      })();
+      return stopped;
+    },
+    stats() {
+      return { ...stats };
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
