@@ -1,0 +1,81 @@
+// Spool append throughput: every append is fsync'd before it resolves; concurrent appends share
+// one fsync (group commit). Run: node bench/spool.ts [seconds per level, default 3]
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Generation } from "@genledger/core";
+import { createMetricsRegistry } from "../collector/src/metrics.ts";
+import { createSpool, SPOOL_METRIC } from "../collector/src/spool/spool.ts";
+import type { IngestBatch } from "../collector/src/spool/types.ts";
+
+const seconds = Number(process.argv[2] ?? 3);
+const levels = [1, 8, 64, 256];
+
+function batch(i: number): IngestBatch {
+  const id = `bench${String(i).padStart(16, "0")}`;
+  const generation = {
+    id,
+    projectId: "bench",
+    status: "complete",
+    operation: "generateText",
+    userId: `user-${i % 100}`,
+    model: "gpt-4o",
+    provider: "openai",
+    prompt: {
+      system: "You are helpful.",
+      messages: [{ role: "user", parts: [{ type: "text", content: "x".repeat(1200) }] }],
+      tools: [],
+    },
+    output: { messages: [{ role: "assistant", parts: [{ type: "text", content: "y".repeat(600) }] }] },
+    usage: {
+      inputTokens: 320,
+      outputTokens: 150,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+      images: 0,
+    },
+    cost: { total: 2300, input: 800, output: 1500, cacheRead: 0, cacheWrite: 0, reasoning: 0, image: 0 },
+    startedAt: new Date(),
+    finishedAt: new Date(),
+  } as unknown as Generation;
+  return { projectId: "bench", generations: [generation], spans: [] };
+}
+
+const rows: string[] = [];
+for (const concurrency of levels) {
+  const dir = mkdtempSync(join(tmpdir(), "genledger-bench-spool-"));
+  const metrics = createMetricsRegistry();
+  const spool = await createSpool({ dir, maxBytes: 8 * 1024 ** 3, metrics });
+  const latencies: number[] = [];
+  let appended = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        await spool.append(batch(appended));
+        latencies.push(performance.now() - t0);
+        appended++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const fsyncs = metrics.counter(SPOOL_METRIC.fsyncs, "").get();
+  const bytes = spool.stats().bytes;
+  await spool.close();
+  rmSync(dir, { recursive: true, force: true });
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!.toFixed(2);
+  rows.push(
+    `| ${concurrency} | ${Math.round(appended / elapsed)} | ${Math.round(fsyncs / elapsed)} | ${(appended / fsyncs).toFixed(1)} | ${pct(0.5)} | ${pct(0.99)} | ${(bytes / elapsed / 1024 / 1024).toFixed(1)} |`,
+  );
+}
+console.log(
+  `record size: ${JSON.stringify(batch(0)).length} bytes of JSON (one generation), ${seconds} s per level\n`,
+);
+console.log("| concurrent appends | appends/s | fsyncs/s | appends per fsync | p50 ms | p99 ms | MiB/s |");
+console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+for (const row of rows) console.log(row);
