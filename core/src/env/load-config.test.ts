@@ -21,7 +21,7 @@ describe("loadConfig for services", () => {
     expect(config.dashboardPort).toBe(3000);
     expect(config.kvUrl).toBe("memory://");
     expect(config.spoolMaxBytes).toBe(1024 ** 3);
-    expect(config.abandonAfter).toBe(15 * 60_000);
+    expect(config.pendingTimeout).toBe(15 * 60_000);
     expect(config.clickhouseUrl).toBeUndefined();
   });
 
@@ -37,14 +37,14 @@ describe("loadConfig for services", () => {
         ...SERVER,
         GENLEDGER_COLLECTOR_PORT: "70000",
         GENLEDGER_SPOOL_MAX_BYTES: "lots",
-        GENLEDGER_ABANDON_AFTER: "15",
+        GENLEDGER_PENDING_TIMEOUT: "15",
         GENLEDGER_KV_URL: "memcached://x",
       }),
     );
     expect(issues.map((i) => i.name).sort()).toEqual([
-      "GENLEDGER_ABANDON_AFTER",
       "GENLEDGER_COLLECTOR_PORT",
       "GENLEDGER_KV_URL",
+      "GENLEDGER_PENDING_TIMEOUT",
       "GENLEDGER_SPOOL_MAX_BYTES",
     ]);
     expect(issues.find((i) => i.name === "GENLEDGER_COLLECTOR_PORT")?.message).toContain('"70000"');

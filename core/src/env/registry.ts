@@ -221,12 +221,28 @@ export const ENV = {
     schema: bytesFromEnv,
     default: "1GiB",
   }),
-  abandonAfter: envVar({
-    name: "GENLEDGER_ABANDON_AFTER",
+  pendingTimeout: envVar({
+    name: "GENLEDGER_PENDING_TIMEOUT",
     processes: ["collector"],
-    description: "A pending generation with no final record after this long is marked `abandoned`.",
+    description:
+      "A generation still pending after this long is marked `abandoned` (the app crashed mid-call); a late final record still wins.",
     schema: durationFromEnv,
     default: "15m",
+  }),
+  writerBatchRows: envVar({
+    name: "GENLEDGER_WRITER_BATCH_ROWS",
+    processes: ["collector"],
+    description: "Most rows (generations and spans) per ClickHouse insert.",
+    schema: integerFromEnv(1, 1_000_000),
+    default: "10000",
+  }),
+  writerFlushIntervalMs: envVar({
+    name: "GENLEDGER_WRITER_FLUSH_INTERVAL_MS",
+    processes: ["collector"],
+    description:
+      "Longest an accepted batch waits in the spool before it is written to ClickHouse, in ms. Larger means fewer, bigger inserts.",
+    schema: integerFromEnv(1, 3_600_000),
+    default: "1000",
   }),
   alertInterval: envVar({
     name: "GENLEDGER_ALERT_INTERVAL",
@@ -399,10 +415,19 @@ export const ENV = {
   }),
 
   // Instrumentation (inside the application that calls the AI SDK).
+  endpoint: envVar({
+    name: "GENLEDGER_ENDPOINT",
+    processes: ["instrumentation"],
+    description:
+      "Base URL of the collector; spans go to `<endpoint>/v1/traces`. Takes precedence over `OTEL_EXPORTER_OTLP_ENDPOINT`.",
+    schema: urlFromEnv(["http", "https"]),
+    example: "https://collector.example.com",
+  }),
   otlpEndpoint: envVar({
     name: "OTEL_EXPORTER_OTLP_ENDPOINT",
     processes: ["instrumentation"],
-    description: "Base URL of the collector; spans go to `<endpoint>/v1/traces`.",
+    description:
+      "Base URL of the collector when `GENLEDGER_ENDPOINT` is unset; spans go to `<endpoint>/v1/traces`.",
     schema: urlFromEnv(["http", "https"]),
     default: "http://localhost:4318",
   }),
@@ -424,6 +449,14 @@ export const ENV = {
     processes: ["instrumentation"],
     description: "Name of the instrumented service, kept on its spans.",
     schema: textFromEnv,
+  }),
+  dashboardUrl: envVar({
+    name: "GENLEDGER_DASHBOARD_URL",
+    processes: ["instrumentation"],
+    description:
+      "The dashboard's address, used to build the `/generation/:id` link of a generation made with `newGeneration()`.",
+    schema: urlFromEnv(["http", "https"]),
+    default: "http://localhost:3000",
   }),
   apiKey: envVar({
     name: "GENLEDGER_API_KEY",
