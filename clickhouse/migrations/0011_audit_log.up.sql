@@ -1,0 +1,14 @@
+-- Who changed members and API keys, and sign-in outcomes. Append-only.
+CREATE TABLE IF NOT EXISTS audit_log
+(
+    at DateTime64(3, 'UTC'),
+    actor String,
+    action LowCardinality(String),
+    target String,
+    detail String,
+    ip String
+)
+ENGINE = MergeTree
+PARTITION BY toYYYYMM(at)
+ORDER BY (at, action)
+TTL toDateTime(at) + INTERVAL 400 DAY
