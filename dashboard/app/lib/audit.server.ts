@@ -1,0 +1,47 @@
+import type { Store } from "@genledger/clickhouse";
+import { toClickHouseTime } from "./clock.server.ts";
+
+/** An audited action: who did what to which target. */
+export interface AuditEntry {
+  actor: string;
+  action:
+    | "sign_in"
+    | "sign_in_failed"
+    | "sign_out"
+    | "setup"
+    | "member_add"
+    | "member_role"
+    | "member_password"
+    | "member_remove"
+    | "key_create"
+    | "key_revoke";
+  target: string;
+  detail?: string;
+  ip?: string;
+}
+
+/** Appends to `audit_log`. Never throws: a failed audit write is logged, the action already happened. */
+export async function audit(
+  store: Store,
+  entry: AuditEntry,
+  onError: (error: unknown) => void = () => {},
+): Promise<void> {
+  try {
+    await store.client.insert({
+      table: "audit_log",
+      format: "JSONEachRow",
+      values: [
+        {
+          at: toClickHouseTime(new Date()),
+          actor: entry.actor,
+          action: entry.action,
+          target: entry.target,
+          detail: entry.detail ?? "",
+          ip: entry.ip ?? "",
+        },
+      ],
+    });
+  } catch (error) {
+    onError(error);
+  }
+}
