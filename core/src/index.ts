@@ -52,3 +52,12 @@ export {
   toRecordCost,
   validatePriceEntries,
 } from "./prices/index.ts";
+export type {
+  KvIncrOptions,
+  KvSetOptions,
+  KvStore,
+  MemoryKvStoreOptions,
+  RedisKvStoreOptions,
+  UpstashKvStoreOptions,
+} from "./kv/index.ts";
+export { createKvStore, createMemoryKvStore, createRedisKvStore, createUpstashKvStore } from "./kv/index.ts";
