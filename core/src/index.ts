@@ -14,6 +14,15 @@ export {
   Usage,
 } from "./generation.ts";
 export { deriveGenerationId, GENERATION_ID_LENGTH, isValidGenerationId, newGenerationId } from "./ids.ts";
+export type {
+  KvIncrOptions,
+  KvSetOptions,
+  KvStore,
+  MemoryKvStoreOptions,
+  RedisKvStoreOptions,
+  UpstashKvStoreOptions,
+} from "./kv/index.ts";
+export { createKvStore, createMemoryKvStore, createRedisKvStore, createUpstashKvStore } from "./kv/index.ts";
 export { formatUsd, NANOS_PER_USD } from "./money.ts";
 export type {
   CatalogListing,
@@ -52,12 +61,3 @@ export {
   toRecordCost,
   validatePriceEntries,
 } from "./prices/index.ts";
-export type {
-  KvIncrOptions,
-  KvSetOptions,
-  KvStore,
-  MemoryKvStoreOptions,
-  RedisKvStoreOptions,
-  UpstashKvStoreOptions,
-} from "./kv/index.ts";
-export { createKvStore, createMemoryKvStore, createRedisKvStore, createUpstashKvStore } from "./kv/index.ts";
