@@ -251,6 +251,22 @@ export const ENV = {
     schema: durationFromEnv,
     default: "1m",
   }),
+  alertWebhookUrl: envVar({
+    name: "GENLEDGER_ALERT_WEBHOOK_URL",
+    processes: ["collector"],
+    description:
+      "Webhook every alert is also delivered to, besides the per-rule webhooks set in the dashboard. A Slack incoming-webhook URL gets Slack-formatted messages.",
+    schema: urlFromEnv(["http", "https"]),
+    example: "https://hooks.slack.com/services/T000/B000/XXXX",
+  }),
+  alertWebhookSecret: envVar({
+    name: "GENLEDGER_ALERT_WEBHOOK_SECRET",
+    processes: ["collector"],
+    description:
+      "Signs the JSON body of `GENLEDGER_ALERT_WEBHOOK_URL` deliveries: header `x-genledger-signature: sha256=<HMAC>`.",
+    schema: secretFromEnv(16),
+    secret: true,
+  }),
 
   // Collector ingest (OTLP/HTTP receiver).
   ingestKeys: envVar({
@@ -474,6 +490,13 @@ export const ENV = {
   }),
 
   // The test suite.
+  chromiumPath: envVar({
+    name: "GENLEDGER_CHROMIUM_PATH",
+    processes: ["test"],
+    description: "Chromium binary the browser tests drive.",
+    schema: textFromEnv,
+    default: "/usr/bin/chromium",
+  }),
   requireServices: envVar({
     name: "GENLEDGER_REQUIRE_SERVICES",
     processes: ["test"],
