@@ -1,0 +1,75 @@
+import { type DecodedSpan, STATUS_CODE } from "../otlp/types.ts";
+import type { Redactor } from "../redact/redactor.ts";
+import type { SpoolSpan } from "../spool/types.ts";
+import { toJsonText } from "./attributes.ts";
+import { nanosToDate } from "./common.ts";
+
+/** A span as kept for the trace view (`StoredSpan` of `@genledger/clickhouse`). */
+export type StoredSpan = SpoolSpan;
+
+const KINDS = ["unspecified", "internal", "server", "client", "producer", "consumer"] as const;
+
+/** Cuts text to `maxBytes` UTF-8 bytes (roughly: by characters first, exactly when needed) with a marker. */
+export function cutText(text: string, maxBytes: number): string {
+  if (text.length * 3 <= maxBytes) return text;
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes <= maxBytes) return text;
+  const encoded = Buffer.from(text, "utf8");
+  let stop = maxBytes;
+  while (stop > 0 && ((encoded[stop] as number) & 0xc0) === 0x80) stop--;
+  return `${encoded.subarray(0, stop).toString("utf8")}...[cut by genledger: ${bytes} bytes]`;
+}
+
+/**
+ * A decoded span as a stored span: attribute values as text (structured values as JSON), each cut
+ * to `maxAttributeBytes`, redacted when the project redacts; `service.name` from the resource.
+ */
+export function toStoredSpan(
+  span: DecodedSpan,
+  projectId: string,
+  generationId: string,
+  maxAttributeBytes: number,
+  redactor: Redactor | null,
+  fired: Set<string>,
+): StoredSpan {
+  const attributes: Record<string, string> = {};
+  for (const key in span.attributes) {
+    let text = toJsonText(span.attributes[key] ?? null);
+    if (redactor !== null) {
+      // Redact before cutting, so a secret on the cut line is not left half-visible.
+      text = redactor.text(cutText(text, maxAttributeBytes + 1024), fired);
+    }
+    attributes[key] = cutText(text, maxAttributeBytes);
+  }
+  const service = span.resource["service.name"];
+  if (typeof service === "string" && attributes["service.name"] === undefined)
+    attributes["service.name"] = service;
+  for (const event of span.events) {
+    if (event.name !== "exception") continue;
+    const message = event.attributes["exception.message"];
+    if (typeof message === "string" && attributes["exception.message"] === undefined) {
+      attributes["exception.message"] = cutText(
+        redactor === null ? message : redactor.text(message, fired),
+        maxAttributeBytes,
+      );
+    }
+  }
+  return {
+    projectId,
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    name: cutText(span.name, 1024),
+    kind: KINDS[span.kind] ?? "unspecified",
+    startTime: nanosToDate(span.startTimeUnixNano),
+    endTime: nanosToDate(span.endTimeUnixNano),
+    statusCode:
+      span.statusCode === STATUS_CODE.error ? "error" : span.statusCode === STATUS_CODE.ok ? "ok" : "unset",
+    statusMessage: cutText(
+      redactor === null ? span.statusMessage : redactor.text(span.statusMessage, fired),
+      4096,
+    ),
+    attributes,
+    generationId,
+  };
+}
