@@ -76,3 +76,52 @@ export function partialMessages(partial: PartialOutput, finishReason: string): u
   }
   return [{ role: "assistant", parts, finish_reason: finishReason }];
 }
+
+/** What a new generation starts from. */
+export interface CallStart {
+  callId: string;
+  operation: Operation;
+  provider: string;
+  modelId: string;
+  /** The settled ID and context (`resolveCallContext`). */
+  context: {
+    id: string;
+    userId?: string;
+    sessionId?: string;
+    tags?: string[];
+    functionId?: string;
+    metadata?: Record<string, string>;
+  };
+  recordInputs?: boolean;
+  recordOutputs?: boolean;
+}
+
+/** A fresh state for a generation that starts now. */
+export function newCallState(start: CallStart): CallState {
+  const c = start.context;
+  return {
+    callId: start.callId,
+    id: c.id,
+    operation: start.operation,
+    provider: start.provider,
+    modelId: start.modelId,
+    userId: c.userId,
+    sessionId: c.sessionId,
+    tags: c.tags,
+    functionId: c.functionId,
+    metadata: c.metadata,
+    recordInputs: start.recordInputs !== false,
+    recordOutputs: start.recordOutputs !== false,
+    startedAt: Date.now(),
+    root: undefined,
+    responseModel: undefined,
+    responseId: undefined,
+    firstChunkAt: undefined,
+    reportedTtftMs: undefined,
+    partial: emptyPartial(),
+    streamError: undefined,
+    warnings: [],
+    cache: undefined,
+    ended: false,
+  };
+}

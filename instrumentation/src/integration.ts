@@ -1,9 +1,10 @@
 import { OpenTelemetry } from "@ai-sdk/otel";
-import { ATTR, PENDING_SPAN_NAME } from "@genledger/core";
-import { type Attributes, context, type Span, SpanKind, type Tracer, trace } from "@opentelemetry/api";
-import { type CallState, emptyPartial, hasPartial, partialMessages } from "./call-state.ts";
+import { ATTR } from "@genledger/core";
+import type { Attributes, Span, Tracer } from "@opentelemetry/api";
+import { type CallState, hasPartial, newCallState, partialMessages } from "./call-state.ts";
 import { resolveCallContext } from "./context.ts";
 import { errorMessage, type Logger } from "./log.ts";
+import { emitPendingMarker } from "./marker.ts";
 import type { CostOutcome, Pricer } from "./pricing.ts";
 import { shared } from "./shared.ts";
 import {
@@ -53,14 +54,6 @@ const DELEGATED = [
 
 /** Generations in flight beyond which the oldest are forgotten (a stream nobody reads never ends). */
 const MAX_IN_FLIGHT = 10_000;
-
-const COPIED_TO_MARKER = [
-  "gen_ai.operation.name",
-  "gen_ai.provider.name",
-  "gen_ai.request.model",
-  "gen_ai.agent.name",
-];
-const COPIED_INPUTS = ["gen_ai.input.messages", "gen_ai.system_instructions", ATTR.embedValues];
 
 const isAbort = (error: unknown) => error instanceof Error && error.name === "AbortError";
 
@@ -134,7 +127,7 @@ export class GenledgerIntegration {
     shared().callScope.enterWith(state);
     try {
       this.annotateStart(state, event);
-      this.emitPendingMarker(state);
+      emitPendingMarker(this.deps.tracer, state);
     } catch (error) {
       this.deps.log.once("start", "warn", `could not annotate a generation: ${errorMessage(error)}`);
     }
@@ -218,61 +211,30 @@ export class GenledgerIntegration {
         `ignoring an invalid generation id ${JSON.stringify(bad)}; made a new one`,
       ),
     );
-    return {
+    // The AI SDK's telemetry.functionId names the feature where the call is made: it wins.
+    if (typeof event.functionId === "string" && event.functionId) resolved.functionId = event.functionId;
+    return newCallState({
       callId: event.callId as string,
-      id: resolved.id,
       operation,
       provider: String(event.provider ?? ""),
       modelId: String(event.modelId ?? ""),
-      userId: resolved.userId,
-      sessionId: resolved.sessionId,
-      tags: resolved.tags,
-      functionId:
-        typeof event.functionId === "string" && event.functionId ? event.functionId : resolved.functionId,
-      metadata: resolved.metadata,
+      context: resolved,
       recordInputs: event.recordInputs !== false,
       recordOutputs: event.recordOutputs !== false,
-      startedAt: Date.now(),
-      root: undefined,
-      responseModel: undefined,
-      responseId: undefined,
-      firstChunkAt: undefined,
-      reportedTtftMs: undefined,
-      partial: emptyPartial(),
-      streamError: undefined,
-      warnings: [],
-      cache: undefined,
-      ended: false,
-    };
+    });
   }
 
   private annotateStart(state: CallState, event: AnyEvent): void {
     if (!state.root) return;
     const attrs = identityAttributes(state);
     if (state.recordInputs && (state.operation === "embed" || state.operation === "embedMany")) {
-      const values = state.operation === "embed" ? [event.value] : ((event.values as unknown[]) ?? []);
+      // embedMany's start event carries its inputs as `value` too (an array).
+      const values = Array.isArray(event.value) ? event.value : [event.value];
       attrs[ATTR.embedValues] = JSON.stringify(
         values.map((v) => (typeof v === "string" ? v : JSON.stringify(v))),
       );
     }
     state.root.setAttributes(attrs);
-  }
-
-  /** A short span saying "this generation started", exported at once so a pending record exists. */
-  private emitPendingMarker(state: CallState): void {
-    const attrs: Attributes = {
-      ...identityAttributes(state),
-      [ATTR.pendingMarker]: true,
-      [ATTR.status]: "pending",
-    };
-    const rootAttrs = (state.root as { attributes?: Attributes } | undefined)?.attributes ?? {};
-    for (const key of COPIED_TO_MARKER) if (rootAttrs[key] !== undefined) attrs[key] = rootAttrs[key];
-    if (state.recordInputs)
-      for (const key of COPIED_INPUTS) if (rootAttrs[key] !== undefined) attrs[key] = rootAttrs[key];
-    const parent = state.root ? trace.setSpan(context.active(), state.root) : context.active();
-    this.deps.tracer
-      .startSpan(PENDING_SPAN_NAME, { kind: SpanKind.INTERNAL, attributes: attrs }, parent)
-      .end();
   }
 
   /** Final attributes, set before the wrapped integration ends the span. */

@@ -50,8 +50,11 @@ function ensureContextManager(): void {
   if (!works) context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 }
 
-/** Notifies the budget counters and counts the generation. */
-function onFinished(runtime: Runtime, state: CallState, outcome: CostOutcome): void {
+/** Counts a generation that ended and tells the budget counters what it cost. */
+export function finishGeneration(state: CallState, outcome: CostOutcome): void {
+  const runtime = getRuntime();
+  if (!runtime) return;
+  state.ended = true;
   runtime.generations++;
   const listeners = shared().finishListeners;
   if (listeners.size === 0) return;
@@ -174,7 +177,7 @@ export function init(options: GenledgerOptions = {}): void {
       tracer,
       pricer,
       log,
-      onFinished: (state, outcome) => onFinished(runtime, state, outcome),
+      onFinished: finishGeneration,
     });
     registerTelemetry(integration as unknown as Telemetry);
     const removeExitHooks = installExitHooks(runtime, processor);
@@ -238,4 +241,19 @@ export function stats(): GenledgerStats {
     queued: s?.queued ?? 0,
     generations: runtime?.generations ?? 0,
   };
+}
+
+let fallback: { pricer: Pricer; log: Logger } | undefined;
+
+/** The runtime's pricer and logger, or quiet stand-ins when the instrumentation is not started. */
+export function pricerAndLog(): { pricer: Pricer; log: Logger } {
+  const runtime = getRuntime();
+  if (runtime?.active) return { pricer: runtime.active.pricer, log: runtime.log };
+  fallback ??= makeFallback();
+  return runtime ? { pricer: fallback.pricer, log: runtime.log } : fallback;
+}
+
+function makeFallback(): { pricer: Pricer; log: Logger } {
+  const log = createLogger(resolveConfig().logLevel);
+  return { pricer: createPricer(resolveConfig().pricesFile, log), log };
 }

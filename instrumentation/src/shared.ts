@@ -27,6 +27,8 @@ export interface Shared {
   /** The generation whose provider call is running: how middleware finds its call. */
   callScope: AsyncLocalStorage<CallState>;
   finishListeners: Set<(generation: FinishedGeneration) => void | Promise<void>>;
+  /** Stores (and key prefixes) whose spend counters already have a recorder. */
+  spendRecorders: Map<object, Set<string>>;
   /** The started runtime, if any (typed loosely here to avoid an import cycle). */
   runtime: unknown;
 }
@@ -40,6 +42,7 @@ export function shared(): Shared {
     context: new AsyncLocalStorage<ContextFrame>(),
     callScope: new AsyncLocalStorage<CallState>(),
     finishListeners: new Set(),
+    spendRecorders: new Map(),
     runtime: undefined,
   };
   return holder[KEY];

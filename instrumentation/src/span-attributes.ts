@@ -126,3 +126,21 @@ export function warningLines(warnings: unknown): string[] {
   }
   return lines;
 }
+
+/**
+ * Token counts from a provider-level (V4) usage object, as middleware sees it:
+ * `{ inputTokens: { total, cacheRead, cacheWrite }, outputTokens: { total, reasoning } }`.
+ */
+export function providerTokenCounts(usage: unknown): TokenCounts | undefined {
+  if (!usage || typeof usage !== "object") return undefined;
+  const u = usage as { inputTokens?: Record<string, unknown>; outputTokens?: Record<string, unknown> };
+  const counts: TokenCounts = {
+    inputTokens: count(u.inputTokens?.total),
+    outputTokens: count(u.outputTokens?.total),
+    cacheReadTokens: count(u.inputTokens?.cacheRead),
+    cacheWriteTokens: count(u.inputTokens?.cacheWrite),
+    reasoningTokens: count(u.outputTokens?.reasoning),
+  };
+  if (counts.inputTokens === undefined && counts.outputTokens === undefined) return undefined;
+  return counts;
+}

@@ -62,6 +62,8 @@ export function chatModel(options: ConstructorParameters<typeof MockLanguageMode
 
 /** Starts the instrumentation with an in-memory exporter; `spans()` flushes and returns what was exported. */
 export function startCapture(options: GenledgerOptions = {}) {
+  // The SDK prints call warnings (and generateObject's deprecation); tests assert them instead.
+  (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
   const exporter = new InMemorySpanExporter();
   init({ exporter, scheduledDelayMs: 5, logLevel: "silent", flushOnExit: false, ...options });
   return {
