@@ -1,4 +1,6 @@
 export { ATTR, PENDING_SPAN_NAME } from "./attributes.ts";
+export type { BlobStore, BlobStoreKind, CreateBlobStoreOptions } from "./blob/index.ts";
+export { blobIdOf, createBlobStore, InvalidBlobIdError, isValidBlobId } from "./blob/index.ts";
 export type { GenerationInput, GenerationStatus, Operation } from "./generation.ts";
 export {
   Cost,
