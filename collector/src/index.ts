@@ -35,3 +35,25 @@ export type { Redactor } from "./redact/redactor.ts";
 export { createRedactor, redactGeneration } from "./redact/redactor.ts";
 export type { Collector, CollectorOptions, ReadinessCheck } from "./server.ts";
 export { createCollector, encodingOf } from "./server.ts";
+export type {
+  IngestBatch,
+  SegmentContents,
+  SegmentInfo,
+  Spool,
+  SpoolOptions,
+  SpoolRecord,
+  SpoolSpan,
+  SpoolStats,
+} from "./spool/index.ts";
+export {
+  createSpool,
+  SPOOL_METRIC,
+  SpoolClosedError,
+  SpoolFullError,
+  SpoolLockedError,
+  SpoolRecordTooLargeError,
+} from "./spool/index.ts";
+export type { Sweeper, SweeperOptions } from "./sweeper.ts";
+export { createSweeper, DEFAULT_PENDING_TIMEOUT_MS, SWEEPER_METRIC } from "./sweeper.ts";
+export type { Writer, WriterOptions, WriterSink, WriterStats } from "./writer/index.ts";
+export { createWriter, isRetryableWriteError, WRITER_METRIC } from "./writer/index.ts";

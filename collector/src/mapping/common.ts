@@ -13,6 +13,7 @@ import { type Attributes, type DecodedSpan, STATUS_CODE } from "../otlp/types.ts
 import { readBoolean, readJson, readNumber, readString, readStringArray, toJsonText } from "./attributes.ts";
 import type { IngestNotes } from "./notes.ts";
 import { RejectedGeneration } from "./notes.ts";
+import { isPendingMarker } from "./tree.ts";
 
 /** What every builder needs. */
 export interface MapContext {
@@ -45,6 +46,8 @@ export function durationMs(start: bigint, end: bigint): number {
 export function genledgerAttributes(root: DecodedSpan, below: readonly DecodedSpan[]): Attributes {
   const merged = Object.create(null) as Attributes;
   for (const span of [...below, root]) {
+    // The pending marker is a child of the generation span: its `pending` status is not the outcome.
+    if (span !== root && isPendingMarker(span)) continue;
     for (const key in span.attributes) {
       if (key.startsWith("genledger.")) merged[key] = span.attributes[key] ?? null;
     }
