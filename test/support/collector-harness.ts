@@ -34,10 +34,15 @@ export interface CollectorHarness {
 /** Starts a collector on a free port with the real spool and blob store. */
 export async function startCollectorHarness(
   overrides: CollectorConfigOverrides = {},
+  options: { spoolMaxBytes?: number } = {},
 ): Promise<CollectorHarness> {
   const dir = tempDir("genledger-collector-");
   const metrics = createMetricsRegistry();
-  const spool = await createSpool({ dir: `${dir.path}/spool`, maxBytes: 512 * 1024 * 1024, metrics });
+  const spool = await createSpool({
+    dir: `${dir.path}/spool`,
+    maxBytes: options.spoolMaxBytes ?? 512 * 1024 * 1024,
+    metrics,
+  });
   const blobs = createBlobStore(`file://${dir.path}/blobs`);
   const config = resolveCollectorConfig({
     port: 0,
