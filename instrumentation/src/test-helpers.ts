@@ -72,7 +72,11 @@ export function startCapture(options: GenledgerOptions = {}) {
       await flush();
       return exporter.getFinishedSpans();
     },
-    reset: () => exporter.reset(),
+    /** Sends what is queued, then forgets it: the next test starts clean. */
+    async reset() {
+      await flush();
+      exporter.reset();
+    },
     stop: () => shutdown(),
   };
 }
