@@ -293,8 +293,10 @@ describe("mapping AI SDK 7 span trees", () => {
         [ATTR.status]: "pending",
         [ATTR.model]: "claude-sonnet-4-5",
         [ATTR.userId]: "user-7",
+        "gen_ai.operation.name": "invoke_agent",
+        "gen_ai.input.messages": messages([{ role: "user", parts: [{ type: "text", content: "hi" }] }]),
       },
-      { scopeName: "genledger" },
+      { scopeName: "genledger", parentSpanId: "1111111111111111" },
     );
     const alone = map([marker]).generations;
     expect(alone).toHaveLength(1);
@@ -305,9 +307,12 @@ describe("mapping AI SDK 7 span trees", () => {
       cost: null,
     });
     expect(alone[0]?.finishedAt).toBeNull();
+    expect(alone[0]?.prompt.messages).toEqual([{ role: "user", parts: [{ type: "text", content: "hi" }] }]);
     const both = map([marker, root({ [ATTR.generationId]: "V1StGXR8_Z5jdHi6B-myT" })]).generations;
     expect(both).toHaveLength(1);
+    // The marker is a child of the generation span: its pending status must not leak into the final record.
     expect(both[0]?.status).toBe("complete");
+    expect(both[0]?.id).toBe("V1StGXR8_Z5jdHi6B-myT");
   });
 
   it("records errors with the exception message and aborts from our status", () => {
