@@ -1,7 +1,9 @@
-import { withGenerationContext } from "@genledger/instrumentation";
+import { instrumentImageModel, withGenerationContext } from "@genledger/instrumentation";
 import { embed, embedMany, generateImage, generateText, Output, stepCountIs, streamText, tool } from "ai";
 import { z } from "zod";
+import { isSimulated } from "./clock.ts";
 import * as text from "./content.ts";
+import { budgeted, cached } from "./guards.ts";
 import { chatModel, embeddingModel, imageModel, type ModelSpec, type Script } from "./mock-models.ts";
 import type { Random } from "./random.ts";
 import type { Feature, User } from "./world.ts";
@@ -87,7 +89,7 @@ async function supportChat(call: Call, model: ModelSpec, random: Random): Promis
       ]
     : [];
   const result = streamText({
-    model: chatModel(model, s, random),
+    model: budgeted(chatModel(model, s, random), !isSimulated()),
     system: text.SUPPORT_SYSTEM,
     messages: [
       ...history,
@@ -137,11 +139,12 @@ async function run(call: Call, model: ModelSpec, random: Random): Promise<Outcom
       case "support-chat":
         return await supportChat(call, model, random);
       case "ticket-summary": {
+        // A small pool of tickets: the same ticket summarised again is served from the prompt cache.
         const ticket = random.int(48000, 48000 + 400);
         await generateText({
           ...common,
-          model: chatModel(model, script(random, text.ticketSummary(random), call, false), random),
-          prompt: `Summarise for the next agent in one line:\n${text.ticketText(random, ticket)}`,
+          model: cached(chatModel(model, script(random, text.ticketSummary(random), call, false), random)),
+          prompt: `Summarise for the next agent in one line:\n${text.ticketText(ticket)}`,
         });
         return "complete";
       }
@@ -173,7 +176,7 @@ async function run(call: Call, model: ModelSpec, random: Random): Promise<Outcom
         ];
         await generateText({
           ...common,
-          model: chatModel(model, s, random),
+          model: budgeted(chatModel(model, s, random), !isSimulated()),
           tools: { searchTickets, lookupOrder },
           stopWhen: stepCountIs(4),
           prompt: text.researchQuestion(random),
@@ -193,7 +196,7 @@ async function run(call: Call, model: ModelSpec, random: Random): Promise<Outcom
           : undefined;
         await generateImage({
           ...common,
-          model: imageModel(MODELS.image, random, failure),
+          model: instrumentImageModel(imageModel(MODELS.image, random, failure)),
           prompt: text.imagePrompt(random),
           n: random.int(1, 2),
         });

@@ -3,6 +3,7 @@
 import "./ingest-key.ts";
 import "@genledger/instrumentation/register";
 import { flush, stats } from "@genledger/instrumentation";
+import { closeGuards } from "./guards.ts";
 import { DEMO_USAGE, parseDemoOptions } from "./options.ts";
 import { createRandom } from "./random.ts";
 import { newTally, plannedIncidents, runBackfill, runLive, type Tally, total } from "./traffic.ts";
@@ -97,6 +98,7 @@ if (options.liveSeconds > 0 && !stopping) {
 }
 
 await flush();
+await closeGuards();
 const s = stats();
 say(`sent ${describe(all)}; exporter: ${fmt(s.exported)} spans exported, ${fmt(s.dropped)} dropped`);
 process.exit(s.dropped > 0 ? 1 : 0);
