@@ -113,7 +113,11 @@ export function buildGenAiGeneration(
   );
 
   // Prompt: the root's, else the first provider call's; older shapes as the last resort.
-  const older = semconvMessages(root);
+  let olderCache: ReturnType<typeof semconvMessages> | undefined;
+  const older = () => {
+    olderCache ??= semconvMessages(root);
+    return olderCache;
+  };
   const systemSpan = first.find((span) => span.attributes["gen_ai.system_instructions"] !== undefined);
   if (systemSpan !== undefined) {
     const note = oversizeNote(systemSpan, "gen_ai.system_instructions", ctx);
@@ -123,11 +127,11 @@ export function buildGenAiGeneration(
       (system.ok
         ? systemText(system.value)
         : (readString(systemSpan.attributes, "gen_ai.system_instructions") ?? ""));
-  } else {
-    generation.prompt.system = older.system;
+  } else if (!first.some((span) => span.attributes["gen_ai.input.messages"] !== undefined)) {
+    generation.prompt.system = older().system;
   }
   generation.prompt.messages =
-    firstDefined(first, (s) => messagesOf(s, "gen_ai.input.messages", "user", ctx)) ?? older.input;
+    firstDefined(first, (s) => messagesOf(s, "gen_ai.input.messages", "user", ctx)) ?? older().input;
   const tools = firstDefined(first, (s) => {
     const parsed = readJson(s.attributes, "gen_ai.tool.definitions");
     return parsed.ok && Array.isArray(parsed.value) ? parsed.value : undefined;
@@ -135,7 +139,7 @@ export function buildGenAiGeneration(
   if (tools !== undefined) generation.prompt.tools = tools;
 
   generation.output.messages =
-    firstDefined(last, (s) => messagesOf(s, "gen_ai.output.messages", "assistant", ctx)) ?? older.output;
+    firstDefined(last, (s) => messagesOf(s, "gen_ai.output.messages", "assistant", ctx)) ?? older().output;
   const finish = firstDefined(last, (s) =>
     readStringArray(s.attributes, "gen_ai.response.finish_reasons")?.at(-1),
   );

@@ -9,6 +9,43 @@ export type StoredSpan = SpoolSpan;
 
 const KINDS = ["unspecified", "internal", "server", "client", "producer", "consumer"] as const;
 
+/**
+ * Attributes that carry prompt and output content. On spans that belong to a generation the full
+ * content lives in the generation record, so the stored span keeps a short preview only: the
+ * AI SDK repeats the whole conversation on every `chat` span, and keeping it per span would
+ * multiply what is written for one call.
+ */
+const CONTENT_KEYS: ReadonlySet<string> = new Set([
+  "gen_ai.input.messages",
+  "gen_ai.output.messages",
+  "gen_ai.system_instructions",
+  "gen_ai.tool.definitions",
+  "gen_ai.tool.call.arguments",
+  "gen_ai.tool.call.result",
+  "gen_ai.prompt",
+  "gen_ai.completion",
+  "ai.prompt",
+  "ai.prompt.messages",
+  "ai.prompt.tools",
+  "ai.response.text",
+  "ai.response.reasoning",
+  "ai.response.toolCalls",
+  "ai.response.object",
+  "ai.response.files",
+  "ai.toolCall.args",
+  "ai.toolCall.result",
+  "ai.values",
+  "ai.value",
+  "ai.embeddings",
+  "ai.embedding",
+  "genledger.output.partial",
+  "genledger.output.object",
+  "genledger.input.values",
+]);
+
+/** Bytes of content kept on a span that belongs to a generation. */
+export const CONTENT_PREVIEW_BYTES = 256;
+
 /** Cuts text to `maxBytes` UTF-8 bytes (roughly: by characters first, exactly when needed) with a marker. */
 export function cutText(text: string, maxBytes: number): string {
   if (text.length * 3 <= maxBytes) return text;
@@ -33,13 +70,16 @@ export function toStoredSpan(
   fired: Set<string>,
 ): StoredSpan {
   const attributes: Record<string, string> = {};
+  const owned = generationId !== "";
   for (const key in span.attributes) {
+    const limit =
+      owned && CONTENT_KEYS.has(key) ? Math.min(CONTENT_PREVIEW_BYTES, maxAttributeBytes) : maxAttributeBytes;
     let text = toJsonText(span.attributes[key] ?? null);
     if (redactor !== null) {
       // Redact before cutting, so a secret on the cut line is not left half-visible.
-      text = redactor.text(cutText(text, maxAttributeBytes + 1024), fired);
+      text = redactor.text(cutText(text, limit + 1024), fired);
     }
-    attributes[key] = cutText(text, maxAttributeBytes);
+    attributes[key] = cutText(text, limit);
   }
   const service = span.resource["service.name"];
   if (typeof service === "string" && attributes["service.name"] === undefined)

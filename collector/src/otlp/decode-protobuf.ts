@@ -1,4 +1,4 @@
-import { ProtobufReader, toHex } from "./protobuf-reader.ts";
+import { ProtobufReader } from "./protobuf-reader.ts";
 import {
   type Attributes,
   type AttributeValue,
@@ -147,15 +147,15 @@ function readSpan(
     switch (tag >>> 3) {
       case 1:
         if (wire !== 2) throw wrongWire("Span.trace_id", wire);
-        span.traceId = toHex(reader.bytes());
+        span.traceId = reader.hex();
         break;
       case 2:
         if (wire !== 2) throw wrongWire("Span.span_id", wire);
-        span.spanId = toHex(reader.bytes());
+        span.spanId = reader.hex();
         break;
       case 4:
         if (wire !== 2) throw wrongWire("Span.parent_span_id", wire);
-        span.parentSpanId = toHex(reader.bytes());
+        span.parentSpanId = reader.hex();
         break;
       case 5:
         if (wire !== 2) throw wrongWire("Span.name", wire);
