@@ -1,0 +1,89 @@
+-- Raw generations: one row per delivered state of a generation (pending, then final).
+-- ReplacingMergeTree(version) collapses copies with the same key in the background; reads never
+-- rely on that and pick the highest version per id themselves (ORDER BY version DESC LIMIT 1 BY id).
+-- version = statusRank * 1e13 + write time in ms, so a final record beats pending and a real
+-- outcome beats `abandoned` whatever the arrival order. Money columns are integer nano-dollars.
+-- The sort key holds only fields fixed when the call starts (project, start time, id).
+CREATE TABLE IF NOT EXISTS {{local:generations}}{{on_cluster}}
+(
+    id String CODEC(ZSTD(1)),
+    project_id LowCardinality(String),
+    status Enum8('pending' = 0, 'abandoned' = 1, 'complete' = 2, 'error' = 3, 'aborted' = 4),
+    version UInt64,
+    operation LowCardinality(String),
+    user_id String CODEC(ZSTD(1)),
+    session_id String CODEC(ZSTD(1)),
+    function_id LowCardinality(String),
+    tags Array(LowCardinality(String)),
+    metadata Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+    provider LowCardinality(String),
+    model LowCardinality(String),
+    response_model LowCardinality(String),
+    -- Bodies as JSON (the domain Prompt / Output), plain text for search, short previews for lists.
+    prompt String CODEC(ZSTD(3)){{ttl_text:started_at}},
+    output String CODEC(ZSTD(3)){{ttl_text:started_at}},
+    prompt_text String CODEC(ZSTD(3)){{ttl_text:started_at}},
+    output_text String CODEC(ZSTD(3)){{ttl_text:started_at}},
+    prompt_preview String CODEC(ZSTD(1)){{ttl_text:started_at}},
+    output_preview String CODEC(ZSTD(1)){{ttl_text:started_at}},
+    finish_reason LowCardinality(String),
+    input_tokens UInt64,
+    output_tokens UInt64,
+    cache_read_tokens UInt64,
+    cache_write_tokens UInt64,
+    reasoning_tokens UInt64,
+    images UInt64,
+    -- has_cost = 0 means the cost is unknown (pending or unpriced): never read the zeros as a price.
+    has_cost Bool,
+    cost_total UInt64,
+    cost_input UInt64,
+    cost_output UInt64,
+    cost_cache_read UInt64,
+    cost_cache_write UInt64,
+    cost_reasoning UInt64,
+    cost_image UInt64,
+    unpriced Bool,
+    price_entry LowCardinality(String),
+    cache_hit Bool,
+    cache_source_id String CODEC(ZSTD(1)),
+    cost_saved_nanos UInt64,
+    warnings Array(String) CODEC(ZSTD(1)),
+    redactions Array(LowCardinality(String)),
+    started_at DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1)),
+    finished_at Nullable(DateTime64(3, 'UTC')),
+    latency_ms Nullable(UInt32),
+    ttft_ms Nullable(UInt32),
+    trace_id String CODEC(ZSTD(1)),
+    span_id String CODEC(ZSTD(1)),
+    error Nullable(String) CODEC(ZSTD(1)),
+    INDEX idx_id id TYPE bloom_filter(0.001) GRANULARITY 1,
+    INDEX idx_user user_id TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_trace trace_id TYPE bloom_filter(0.01) GRANULARITY 1
+)
+ENGINE = {{engine:ReplacingMergeTree(version)}}
+PARTITION BY toMonday(started_at)
+ORDER BY (project_id, started_at, id){{ttl_raw:started_at}}
+-- Rows are ~2.5 KB: 1 MiB granules keep a point read to a few hundred rows (default 10 MiB).
+SETTINGS index_granularity_bytes = 1048576, ttl_only_drop_parts = 1, {{dedup_window}};
+
+-- id -> (project, start time, highest status rank): a primary-key seek for getGeneration, the
+-- "already final?" check of insertGenerations, and the pending scan of markAbandoned.
+CREATE TABLE IF NOT EXISTS {{local:generation_ids}}{{on_cluster}}
+(
+    id String,
+    project_id LowCardinality(String),
+    started_at DateTime64(3, 'UTC'),
+    max_rank SimpleAggregateFunction(max, UInt8)
+)
+ENGINE = {{engine:AggregatingMergeTree}}
+PARTITION BY toMonday(started_at)
+ORDER BY (id, project_id, started_at){{ttl_raw:started_at}}
+SETTINGS ttl_only_drop_parts = 1;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS {{local:generation_ids_mv}}{{on_cluster}}
+TO {{local:generation_ids}}
+AS SELECT id, project_id, started_at, toUInt8(intDiv(version, 10000000000000)) AS max_rank
+FROM {{local:generations}};
+
+{{distributed:generations:cityHash64(id)}};
+{{distributed:generation_ids:cityHash64(id)}};

@@ -1,0 +1,298 @@
+import { type Generation, type GenerationStatus, Output, Prompt, statusRank } from "@genledger/core";
+import { z } from "zod";
+import { fromChTime, toChTime } from "./time.ts";
+
+/** A generation without its prompt and output bodies, plus short previews: what lists show. */
+export type GenerationSummary = Omit<Generation, "prompt" | "output"> & {
+  /** The start of the last user message (or the system prompt), at most {@link PREVIEW_LENGTH} characters. */
+  promptPreview: string;
+  /** The start of the output text (or structured object), at most {@link PREVIEW_LENGTH} characters. */
+  outputPreview: string;
+};
+
+/** Length of list previews. */
+export const PREVIEW_LENGTH = 200;
+
+/**
+ * `version` of a stored row: the status rank first, then the write time, so the highest version is
+ * the record to show (final over pending, a real outcome over `abandoned`, then the latest write).
+ */
+export function rowVersion(status: GenerationStatus, writtenAt: number = Date.now()): number {
+  return statusRank(status) * RANK_FACTOR + writtenAt;
+}
+
+/** `version = rank * RANK_FACTOR + epoch ms`; `intDiv(version, RANK_FACTOR)` gives the rank back in SQL. */
+export const RANK_FACTOR = 10_000_000_000_000;
+
+/** The columns of `generations` that hold a Generation (everything but search text and previews). */
+const BASE_COLUMNS = [
+  "id",
+  "project_id",
+  "status",
+  "operation",
+  "user_id",
+  "session_id",
+  "function_id",
+  "tags",
+  "metadata",
+  "provider",
+  "model",
+  "response_model",
+  "finish_reason",
+  "input_tokens",
+  "output_tokens",
+  "cache_read_tokens",
+  "cache_write_tokens",
+  "reasoning_tokens",
+  "images",
+  "has_cost",
+  "cost_total",
+  "cost_input",
+  "cost_output",
+  "cost_cache_read",
+  "cost_cache_write",
+  "cost_reasoning",
+  "cost_image",
+  "unpriced",
+  "price_entry",
+  "cache_hit",
+  "cache_source_id",
+  "cost_saved_nanos",
+  "warnings",
+  "redactions",
+  "started_at",
+  "finished_at",
+  "latency_ms",
+  "ttft_ms",
+  "trace_id",
+  "span_id",
+  "error",
+] as const;
+
+/** Columns read for a full generation. */
+export const GENERATION_COLUMNS = [...BASE_COLUMNS, "prompt", "output"] as const;
+/** Columns read for a list item. */
+export const SUMMARY_COLUMNS = [...BASE_COLUMNS, "prompt_preview", "output_preview"] as const;
+
+/** The insert shape of a `generations` row (JSONEachRow). */
+export type GenerationInsertRow = Record<string, unknown>;
+
+/** Converts a domain record into a row; `version` ranks it against other rows of the same id. */
+export function generationToRow(g: Generation, version: number): GenerationInsertRow {
+  const promptText = textOfPrompt(g.prompt);
+  const outputText = textOfOutput(g.output);
+  const cost = g.cost;
+  return {
+    id: g.id,
+    project_id: g.projectId,
+    status: g.status,
+    version,
+    operation: g.operation,
+    user_id: g.userId,
+    session_id: g.sessionId,
+    function_id: g.functionId,
+    tags: g.tags,
+    metadata: g.metadata,
+    provider: g.provider,
+    model: g.model,
+    response_model: g.responseModel,
+    prompt: JSON.stringify(g.prompt),
+    output: JSON.stringify(g.output),
+    prompt_text: promptText,
+    output_text: outputText,
+    prompt_preview: preview(previewSourceOfPrompt(g.prompt)),
+    output_preview: preview(outputText),
+    finish_reason: g.finishReason,
+    input_tokens: g.usage.inputTokens,
+    output_tokens: g.usage.outputTokens,
+    cache_read_tokens: g.usage.cacheReadTokens,
+    cache_write_tokens: g.usage.cacheWriteTokens,
+    reasoning_tokens: g.usage.reasoningTokens,
+    images: g.usage.images,
+    has_cost: cost !== null,
+    cost_total: cost?.total ?? 0,
+    cost_input: cost?.input ?? 0,
+    cost_output: cost?.output ?? 0,
+    cost_cache_read: cost?.cacheRead ?? 0,
+    cost_cache_write: cost?.cacheWrite ?? 0,
+    cost_reasoning: cost?.reasoning ?? 0,
+    cost_image: cost?.image ?? 0,
+    unpriced: g.unpriced,
+    price_entry: g.priceEntry,
+    cache_hit: g.cacheHit,
+    cache_source_id: g.cacheSourceId,
+    cost_saved_nanos: g.costSavedNanos,
+    warnings: g.warnings,
+    redactions: g.redactions,
+    started_at: toChTime(g.startedAt),
+    finished_at: g.finishedAt === null ? null : toChTime(g.finishedAt),
+    latency_ms: g.latencyMs,
+    ttft_ms: g.ttftMs,
+    trace_id: g.traceId,
+    span_id: g.spanId,
+    error: g.error,
+  };
+}
+
+// ClickHouse sends UInt64 as JSON strings; counts fit a double, money is exact only as bigint.
+const count = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(Number);
+const nanos = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(Number);
+const time = z.string().transform((text) => fromChTime(text));
+
+const BaseRow = z.object({
+  id: z.string(),
+  project_id: z.string(),
+  status: z.enum(["pending", "abandoned", "complete", "error", "aborted"]),
+  operation: z.string(),
+  user_id: z.string(),
+  session_id: z.string(),
+  function_id: z.string(),
+  tags: z.array(z.string()),
+  metadata: z.record(z.string(), z.string()),
+  provider: z.string(),
+  model: z.string(),
+  response_model: z.string(),
+  finish_reason: z.string(),
+  input_tokens: count,
+  output_tokens: count,
+  cache_read_tokens: count,
+  cache_write_tokens: count,
+  reasoning_tokens: count,
+  images: count,
+  has_cost: z.boolean(),
+  cost_total: nanos,
+  cost_input: nanos,
+  cost_output: nanos,
+  cost_cache_read: nanos,
+  cost_cache_write: nanos,
+  cost_reasoning: nanos,
+  cost_image: nanos,
+  unpriced: z.boolean(),
+  price_entry: z.string(),
+  cache_hit: z.boolean(),
+  cache_source_id: z.string(),
+  cost_saved_nanos: nanos,
+  warnings: z.array(z.string()),
+  redactions: z.array(z.string()),
+  started_at: time,
+  finished_at: time.nullable(),
+  latency_ms: z.number().int().nullable(),
+  ttft_ms: z.number().int().nullable(),
+  trace_id: z.string(),
+  span_id: z.string(),
+  error: z.string().nullable(),
+});
+
+/** A full `generations` row as read by getGeneration. */
+export const GenerationRow = BaseRow.extend({ prompt: z.string(), output: z.string() });
+/** A `generations` row as read by listGenerations. */
+export const SummaryRow = BaseRow.extend({ prompt_preview: z.string(), output_preview: z.string() });
+
+/** Row to domain record. Bodies removed by the text retention TTL come back empty. */
+export function rowToGeneration(row: z.infer<typeof GenerationRow>): Generation {
+  return {
+    ...baseToDomain(row),
+    prompt: Prompt.parse(row.prompt ? JSON.parse(row.prompt) : {}),
+    output: Output.parse(row.output ? JSON.parse(row.output) : {}),
+  };
+}
+
+/** Row to list item. */
+export function rowToSummary(row: z.infer<typeof SummaryRow>): GenerationSummary {
+  return { ...baseToDomain(row), promptPreview: row.prompt_preview, outputPreview: row.output_preview };
+}
+
+function baseToDomain(row: z.infer<typeof BaseRow>): Omit<Generation, "prompt" | "output"> {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    status: row.status,
+    operation: row.operation as Generation["operation"],
+    userId: row.user_id,
+    sessionId: row.session_id,
+    functionId: row.function_id,
+    tags: row.tags,
+    metadata: row.metadata,
+    provider: row.provider,
+    model: row.model,
+    responseModel: row.response_model,
+    finishReason: row.finish_reason,
+    usage: {
+      inputTokens: row.input_tokens,
+      outputTokens: row.output_tokens,
+      cacheReadTokens: row.cache_read_tokens,
+      cacheWriteTokens: row.cache_write_tokens,
+      reasoningTokens: row.reasoning_tokens,
+      images: row.images,
+    },
+    cost: row.has_cost
+      ? {
+          total: row.cost_total,
+          input: row.cost_input,
+          output: row.cost_output,
+          cacheRead: row.cost_cache_read,
+          cacheWrite: row.cost_cache_write,
+          reasoning: row.cost_reasoning,
+          image: row.cost_image,
+        }
+      : null,
+    unpriced: row.unpriced,
+    priceEntry: row.price_entry,
+    cacheHit: row.cache_hit,
+    cacheSourceId: row.cache_source_id,
+    costSavedNanos: row.cost_saved_nanos,
+    warnings: row.warnings,
+    redactions: row.redactions,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    latencyMs: row.latency_ms,
+    ttftMs: row.ttft_ms,
+    traceId: row.trace_id,
+    spanId: row.span_id,
+    error: row.error,
+  };
+}
+
+/** All text sent to the model, for search: system, message text and reasoning, tool arguments, embed inputs. */
+export function textOfPrompt(prompt: Prompt): string {
+  const parts = [prompt.system, ...prompt.messages.map(textOfMessage), ...(prompt.values ?? [])];
+  return parts.filter(Boolean).join("\n");
+}
+
+/** All text the model returned, for search: message text, tool calls, the structured object as JSON. */
+export function textOfOutput(output: Output): string {
+  const parts = output.messages.map(textOfMessage);
+  if (output.object !== undefined) parts.push(JSON.stringify(output.object));
+  return parts.filter(Boolean).join("\n");
+}
+
+function textOfMessage(message: Prompt["messages"][number]): string {
+  return message.parts
+    .map((part) => {
+      if (typeof part.content === "string") return part.content;
+      if (part.arguments !== undefined) return `${part.name ?? ""} ${stringify(part.arguments)}`.trim();
+      if (part.response !== undefined) return stringify(part.response);
+      return "";
+    })
+    .filter(Boolean)
+    .join("\n");
+}
+
+function previewSourceOfPrompt(prompt: Prompt): string {
+  const lastUser = [...prompt.messages].reverse().find((m) => m.role === "user");
+  const text = lastUser ? textOfMessage(lastUser) : "";
+  return text || prompt.values?.[0] || prompt.system || textOfPrompt(prompt);
+}
+
+function stringify(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** At most {@link PREVIEW_LENGTH} characters with whitespace collapsed, never cutting a surrogate pair. */
+export function preview(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  if (flat.length <= PREVIEW_LENGTH) return flat;
+  let cut = flat.slice(0, PREVIEW_LENGTH - 1);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}

@@ -1,0 +1,145 @@
+import { Generation, type GenerationStatus, statusRank } from "@genledger/core";
+import { z } from "zod";
+import { InvalidInputError } from "./errors.ts";
+import {
+  GENERATION_COLUMNS,
+  GenerationRow,
+  generationToRow,
+  rowToGeneration,
+  rowVersion,
+} from "./generation-row.ts";
+import { loadQuery } from "./queries.ts";
+import { execute, insertRows, queryRows } from "./sql.ts";
+import type { Store } from "./store-types.ts";
+import { withWriteLock } from "./store-types.ts";
+import { toChTime } from "./time.ts";
+
+/** Options of {@link insertGenerations}. */
+export interface InsertOptions {
+  /**
+   * Identifies this batch: a replay with the same token (a retry after a lost acknowledgement) is
+   * dropped by ClickHouse as a whole (`insert_deduplication_token`), rollups included.
+   */
+  dedupToken?: string;
+}
+
+/** What {@link insertGenerations} did. */
+export interface InsertResult {
+  /** Rows written. */
+  inserted: number;
+  /** Records not written: already stored at the same or a higher status rank, or superseded in the batch. */
+  skipped: number;
+}
+
+const RankRow = z.object({ id: z.string(), rank: z.coerce.number().int() });
+
+/**
+ * Writes a batch of generation records. Pending and final records of one id coexist in the raw
+ * table; reads pick the highest (status rank, then write time). A record is skipped when its id is
+ * already stored at the same or a higher rank, so a re-delivered final record never reaches the
+ * rollups twice; within the batch only the highest-ranked record per id is kept.
+ * @throws {InvalidInputError} naming the first invalid record and field.
+ */
+export async function insertGenerations(
+  store: Store,
+  generations: readonly Generation[],
+  options: InsertOptions = {},
+): Promise<InsertResult> {
+  const best = new Map<string, Generation>();
+  generations.forEach((input, index) => {
+    const parsed = Generation.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InvalidInputError(
+        `generations[${index}].${issue?.path.join(".") ?? ""}`,
+        issue?.message ?? "invalid",
+      );
+    }
+    const g = parsed.data;
+    const current = best.get(g.id);
+    if (!current || statusRank(g.status) >= statusRank(current.status)) best.set(g.id, g);
+  });
+  if (best.size === 0) return { inserted: 0, skipped: 0 };
+  return await withWriteLock(store, async () => {
+    const stored = await queryRows(store, loadQuery("existing-ranks"), RankRow, { ids: [...best.keys()] });
+    const storedRank = new Map(stored.map((row) => [row.id, row.rank]));
+    const now = Date.now();
+    const rows = [];
+    for (const g of best.values()) {
+      const rank = storedRank.get(g.id);
+      if (rank !== undefined && rank >= statusRank(g.status)) continue;
+      rows.push(generationToRow(g, rowVersion(g.status, now)));
+    }
+    const settings: Record<string, string | number> = {
+      deduplicate_blocks_in_dependent_materialized_views: 1,
+    };
+    if (options.dedupToken) settings.insert_deduplication_token = options.dedupToken;
+    if (store.cluster !== null) settings.distributed_foreground_insert = 1;
+    await insertRows(store, "generations", rows, settings);
+    return { inserted: rows.length, skipped: generations.length - rows.length };
+  });
+}
+
+const KeyRow = z.object({ project_id: z.string(), lo: z.string(), hi: z.string() });
+
+/**
+ * One generation by ID: the highest-ranked stored record, or null. With `projectId`, a generation of
+ * another project is not found. Two primary-key seeks: the id table, then the raw table.
+ */
+export async function getGeneration(
+  store: Store,
+  id: string,
+  options: { projectId?: string } = {},
+): Promise<Generation | null> {
+  if (!id) return null;
+  const [key] = await queryRows(store, loadQuery("generation-key"), KeyRow, {
+    id,
+    projectId: options.projectId ?? "",
+  });
+  if (!key) return null;
+  const [row] = await queryRows(
+    store,
+    `SELECT ${GENERATION_COLUMNS.join(", ")} FROM generations
+     WHERE project_id = {projectId:String}
+       AND started_at BETWEEN {lo:DateTime64(3, 'UTC')} AND {hi:DateTime64(3, 'UTC')}
+       AND id = {id:String}
+     ORDER BY version DESC
+     LIMIT 1`,
+    GenerationRow,
+    { id, projectId: key.project_id, lo: key.lo, hi: key.hi },
+  );
+  return row ? rowToGeneration(row) : null;
+}
+
+const CountRow = z.object({ n: z.coerce.number().int() });
+
+/**
+ * Turns pending generations that started before `olderThan` and have no final record into
+ * `abandoned` (a crash mid-stream still leaves a record). A final record arriving later still wins.
+ * `since` bounds the scan (default: everything before `olderThan`).
+ * @returns how many generations were marked.
+ */
+export async function markAbandoned(
+  store: Store,
+  options: { olderThan: Date; since?: Date },
+): Promise<number> {
+  if (!(options.olderThan instanceof Date) || Number.isNaN(options.olderThan.getTime())) {
+    throw new InvalidInputError("olderThan", "expected a valid Date");
+  }
+  const params = {
+    cutoff: toChTime(options.olderThan),
+    since: toChTime(options.since ?? new Date(0)),
+    version: String(rowVersion("abandoned" satisfies GenerationStatus)),
+  };
+  return await withWriteLock(store, async () => {
+    const [found] = await queryRows(
+      store,
+      `SELECT count() AS n FROM (${loadQuery("pending-candidates")})`,
+      CountRow,
+      params,
+    );
+    const n = found?.n ?? 0;
+    if (n > 0) await execute(store, loadQuery("mark-abandoned"), params);
+    return n;
+  });
+}

@@ -1,0 +1,110 @@
+import { Readable } from "node:stream";
+import type { z } from "zod";
+import { QueryError } from "./errors.ts";
+import type { Store } from "./store-types.ts";
+import { storeTarget } from "./store-types.ts";
+import { renderSql } from "./template.ts";
+
+/** Query parameters, bound server-side to `{name:Type}` placeholders. */
+export type Params = Record<string, unknown>;
+
+/**
+ * The one place this package runs SQL. Every statement is rendered for the store's target
+ * (cluster or single node), parameters are bound as `{name:Type}`, failures become
+ * {@link QueryError}s and rows are validated with zod before anyone reads them.
+ *
+ * Settings go into the SQL (`SETTINGS ...`), never `clickhouse_settings`: chDB turns those into
+ * session-wide `SET`s that would leak into later statements.
+ */
+export async function execute(store: Store, sql: string, params: Params = {}): Promise<void> {
+  const query = renderSql(sql, storeTarget(store));
+  try {
+    await store.client.command({ query, query_params: params });
+  } catch (error) {
+    throw wrapError(error, query);
+  }
+}
+
+/** Runs a SELECT and validates each row with `schema`. */
+export async function queryRows<S extends z.ZodType>(
+  store: Store,
+  sql: string,
+  schema: S,
+  params: Params = {},
+): Promise<z.infer<S>[]> {
+  const query = renderSql(sql, storeTarget(store));
+  let rows: unknown[];
+  try {
+    const result = await store.client.query({ query, query_params: params, format: "JSONEachRow" });
+    rows = await result.json<unknown>();
+  } catch (error) {
+    throw wrapError(error, query);
+  }
+  return rows.map((row, index) => {
+    const parsed = schema.safeParse(row);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    throw new QueryError(
+      `Unexpected row ${index} from ClickHouse at ${issue?.path.join(".") || "(row)"}: ${issue?.message ?? "invalid"}`,
+      { code: "ROW_VALIDATION", cause: parsed.error, statement: firstLine(query) },
+    );
+  });
+}
+
+/**
+ * Inserts rows as JSONEachRow with per-statement settings (dedup token and friends).
+ * Goes through `exec` with an explicit `INSERT ... SETTINGS ... FORMAT` so both the HTTP client
+ * and chDB see the settings on this statement only.
+ */
+export async function insertRows(
+  store: Store,
+  table: string,
+  rows: readonly object[],
+  settings: Record<string, string | number> = {},
+): Promise<void> {
+  if (rows.length === 0) return;
+  const body = `${rows.map((row) => JSON.stringify(row)).join("\n")}\n`;
+  const settingsSql = Object.entries(settings)
+    .map(([name, value]) => `${name} = ${typeof value === "number" ? value : quote(value)}`)
+    .join(", ");
+  const query = renderSql(
+    `INSERT INTO ${table}${settingsSql ? ` SETTINGS ${settingsSql}` : ""} FORMAT JSONEachRow`,
+    storeTarget(store),
+  );
+  try {
+    const result = await store.client.exec({ query, values: Readable.from([Buffer.from(body)]) });
+    // Drain the (empty) response so an HTTP socket goes back to the pool.
+    for await (const _chunk of result.stream) {
+      // nothing to read
+    }
+  } catch (error) {
+    throw wrapError(error, query);
+  }
+}
+
+/** A ClickHouse string literal. */
+export function quote(value: string): string {
+  return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+}
+
+function wrapError(error: unknown, query: string): QueryError {
+  if (error instanceof QueryError) return error;
+  const record = (typeof error === "object" && error !== null ? error : {}) as {
+    code?: unknown;
+    type?: unknown;
+  };
+  const type = typeof record.type === "string" && record.type ? record.type : "QUERY_FAILED";
+  const clickhouseCode = typeof record.code === "string" ? record.code : "";
+  const reason = error instanceof Error ? error.message : String(error);
+  return new QueryError(`ClickHouse ${type}: ${reason} (in: ${firstLine(query)})`, {
+    code: type,
+    clickhouseCode,
+    cause: error,
+    statement: firstLine(query),
+  });
+}
+
+function firstLine(query: string): string {
+  const line = query.split("\n").find((l) => l.trim() && !l.trim().startsWith("--")) ?? query;
+  return line.trim().slice(0, 200);
+}
