@@ -5,6 +5,7 @@ import { errorMessage } from "./log.ts";
 import { pricerAndLog } from "./runtime.ts";
 import { currentCall } from "./shared.ts";
 import { providerTokenCounts } from "./span-attributes.ts";
+import { tapStream } from "./stream-tap.ts";
 
 /** Options of {@link dedupe}. */
 export interface DedupeOptions {
@@ -190,40 +191,37 @@ export function dedupe(options: DedupeOptions): LanguageModelMiddleware {
       let usage: unknown;
       let complete = false;
       let failed = false;
-      const stream = result.stream.pipeThrough(
-        new TransformStream({
-          transform(part, controller) {
-            if (!failed) {
-              if (part.type === "error") failed = true;
-              else if (part.type !== "raw") parts.push(part);
-              if (part.type === "response-metadata") responseModel = part.modelId;
-              if (part.type === "finish") {
-                usage = part.usage;
-                complete = part.finishReason?.unified !== "error";
-              }
-            }
-            controller.enqueue(part);
-          },
-          flush() {
-            // Only a stream that reached its end cleanly is worth serving again.
-            if (!complete || failed) return;
-            try {
-              save(key, {
-                v: 1,
-                kind: "stream",
-                sourceId,
-                costNanos: costOf(model, responseModel, usage),
-                parts,
-              });
-            } catch (error) {
-              pricerAndLog().log.once(
-                "dedupe-save",
-                "warn",
-                `dedupe: could not save a result: ${errorMessage(error)}`,
-              );
-            }
-          },
-        }),
+      const stream = tapStream(
+        result.stream,
+        (part) => {
+          if (failed) return;
+          if (part.type === "error") failed = true;
+          else if (part.type !== "raw") parts.push(part);
+          if (part.type === "response-metadata") responseModel = part.modelId;
+          if (part.type === "finish") {
+            usage = part.usage;
+            complete = part.finishReason?.unified !== "error";
+          }
+        },
+        () => {
+          // Only a stream that reached its end cleanly is worth serving again.
+          if (!complete || failed) return;
+          try {
+            save(key, {
+              v: 1,
+              kind: "stream",
+              sourceId,
+              costNanos: costOf(model, responseModel, usage),
+              parts,
+            });
+          } catch (error) {
+            pricerAndLog().log.once(
+              "dedupe-save",
+              "warn",
+              `dedupe: could not save a result: ${errorMessage(error)}`,
+            );
+          }
+        },
       );
       return { ...result, stream };
     },

@@ -126,8 +126,7 @@ export class GenledgerIntegration {
     // The rest of the operation (its provider calls, middleware) runs in this async context.
     shared().callScope.enterWith(state);
     try {
-      this.annotateStart(state, event);
-      emitPendingMarker(this.deps.tracer, state);
+      emitPendingMarker(this.deps.tracer, state, this.annotateStart(state, event));
     } catch (error) {
       this.deps.log.once("start", "warn", `could not annotate a generation: ${errorMessage(error)}`);
     }
@@ -224,9 +223,11 @@ export class GenledgerIntegration {
     });
   }
 
-  private annotateStart(state: CallState, event: AnyEvent): void {
-    if (!state.root) return;
-    const attrs = identityAttributes(state);
+  /** Sets who and what on the generation span; returns those attributes for the marker. */
+  private annotateStart(state: CallState, event: AnyEvent): Attributes {
+    const identity = identityAttributes(state);
+    if (!state.root) return identity;
+    const attrs = { ...identity };
     if (state.recordInputs && (state.operation === "embed" || state.operation === "embedMany")) {
       // embedMany's start event carries its inputs as `value` too (an array).
       const values = Array.isArray(event.value) ? event.value : [event.value];
@@ -235,6 +236,7 @@ export class GenledgerIntegration {
       );
     }
     state.root.setAttributes(attrs);
+    return identity;
   }
 
   /** Final attributes, set before the wrapped integration ends the span. */

@@ -12,9 +12,13 @@ const COPIED_INPUTS = ["gen_ai.input.messages", "gen_ai.system_instructions", AT
  * once, so a pending record exists while the generation runs (and stays, as abandoned, if the
  * process dies mid-stream).
  */
-export function emitPendingMarker(tracer: Tracer, state: CallState): void {
+export function emitPendingMarker(
+  tracer: Tracer,
+  state: CallState,
+  identity = identityAttributes(state),
+): void {
   const attrs: Attributes = {
-    ...identityAttributes(state),
+    ...identity,
     [ATTR.pendingMarker]: true,
     [ATTR.status]: "pending",
   };

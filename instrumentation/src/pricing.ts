@@ -1,11 +1,11 @@
-// The prices module is not exported from @genledger/core's index yet; switch this import to
-// "@genledger/core" once it is (the only place that reaches into core's folders).
 import {
+  computeCost,
   createCatalog,
+  lookupPrice,
   type PriceCatalog,
-  priceGeneration,
+  type PriceLookupResult,
   type TokenUsage,
-} from "../../core/src/prices/index.ts";
+} from "@genledger/core";
 import { errorMessage, type Logger } from "./log.ts";
 
 /** Cost of one generation as the span records it. */
@@ -53,11 +53,24 @@ export function createPricer(pricesFile: string | undefined, log: Logger): Price
     }
     return catalog;
   };
+  // The lookup (normalizing ids, ranking entries) costs more than the arithmetic; a process prices
+  // few distinct models, so keep the lookup per provider, model and hour.
+  const lookups = new Map<string, { hour: number; result: PriceLookupResult }>();
+  const lookup = (input: PriceInput): PriceLookupResult => {
+    const hour = Math.floor(input.at.getTime() / 3_600_000);
+    const key = `${input.provider}\u0000${input.model}`;
+    const cached = lookups.get(key);
+    if (cached && cached.hour === hour) return cached.result;
+    const result = lookupPrice(getCatalog(), input);
+    if (lookups.size >= 1_000) lookups.clear();
+    lookups.set(key, { hour, result });
+    return result;
+  };
   return (input) => {
     try {
-      const result = priceGeneration(input, getCatalog());
-      if (!result.priced) return { kind: "unpriced", reason: result.reason };
-      const c = result.cost;
+      const found = lookup(input);
+      if (!found.found) return { kind: "unpriced", reason: found.reason };
+      const c = computeCost(found.entry, input.usage, { at: input.at });
       return {
         kind: "priced",
         totalNanos: c.totalNanos,
@@ -67,10 +80,11 @@ export function createPricer(pricesFile: string | undefined, log: Logger): Price
         cacheWriteNanos: c.cacheWriteNanos,
         reasoningNanos: c.reasoningNanos,
         imageNanos: c.imageNanos,
-        priceEntry: result.priceEntryId,
+        priceEntry: found.entry.id,
       };
     } catch (error) {
-      // Usage the catalog cannot price (inconsistent counts) is unpriced, never a silent zero.
+      // A price the entry lacks (an image size) or usage the catalog cannot price (inconsistent
+      // counts) is unpriced, never a silent zero.
       return { kind: "unpriced", reason: errorMessage(error) };
     }
   };

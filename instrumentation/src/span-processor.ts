@@ -61,11 +61,13 @@ class Lane {
   }
 
   private schedule(): void {
-    if (this.inFlight || this.timer) return;
+    if (this.inFlight) return;
+    // A full batch goes now, timer or not: a busy process may not turn its event loop for a while.
     if (this.queue.length >= this.owner.batchSize) {
       this.exportNext();
       return;
     }
+    if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.exportNext();

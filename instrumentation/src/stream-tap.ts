@@ -40,27 +40,52 @@ function observe(state: CallState, part: unknown): void {
 }
 
 /**
- * Puts a pass-through tap on a provider stream result (`{ stream, ... }`) so that what arrived is
- * known if the stream is aborted or fails: the AI SDK records no partial output itself. The parts
- * go on unchanged; a non-stream result is left alone.
+ * A pass-through copy of `source` that shows each part to `onPart` and calls `onDone` once the
+ * source is exhausted. Pull-based, a few times cheaper per part than `pipeThrough` with a
+ * TransformStream; cancellation and errors pass through.
+ */
+export function tapStream<T>(
+  source: ReadableStream<T>,
+  onPart: (part: T) => void,
+  onDone?: () => void,
+): ReadableStream<T> {
+  const reader = source.getReader();
+  return new ReadableStream<T>(
+    {
+      pull(controller) {
+        return reader.read().then(({ done, value }) => {
+          if (done) {
+            controller.close();
+            onDone?.();
+            return;
+          }
+          try {
+            onPart(value);
+          } catch {
+            // Observing must never disturb the stream.
+          }
+          controller.enqueue(value);
+        });
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/**
+ * Puts a tap on a provider stream result (`{ stream, ... }`) so that what arrived is known if the
+ * stream is aborted or fails: the AI SDK records no partial output itself. The parts go on
+ * unchanged; a non-stream result is left alone.
  */
 export function tapProviderStream(result: unknown, state: CallState): void {
   if (!result || typeof result !== "object") return;
   const holder = result as { stream?: unknown };
   const source = holder.stream;
   if (!(source instanceof ReadableStream)) return;
-  const tapped = source.pipeThrough(
-    new TransformStream<unknown, unknown>({
-      transform(part, controller) {
-        try {
-          observe(state, part);
-        } catch {
-          // Observing must never disturb the stream.
-        }
-        controller.enqueue(part);
-      },
-    }),
-  );
+  const tapped = tapStream(source, (part) => observe(state, part));
   try {
     holder.stream = tapped;
   } catch {

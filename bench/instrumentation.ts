@@ -1,0 +1,172 @@
+// Per-generation overhead of @genledger/instrumentation against bare @ai-sdk/otel.
+//
+//   node bench/instrumentation.ts [--rounds 9] [--n 1500] [--write]
+//
+// One process, one mock provider (instant: the ratio is pure CPU overhead; a real provider's
+// latency would dwarf it). Each round runs every configuration back to back on the same workload,
+// in rotating order; the report gives medians over rounds. Both instrumented configurations export
+// through a batch processor to the same no-op sink, so serialization and network are left out of
+// both. `--write` replaces the "Instrumentation" section of BENCHMARKS.md.
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { OpenTelemetry } from "@ai-sdk/otel";
+import { init, stats, withGenerationContext } from "@genledger/instrumentation";
+import { context } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import {
+  BatchSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+  TracerProvider,
+} from "@opentelemetry/sdk-trace";
+import { generateText, streamText, type Telemetry } from "ai";
+import { MockLanguageModelV4 } from "ai/test";
+
+const arg = (name: string, fallback: number) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const ROUNDS = arg("rounds", 9);
+const N = arg("n", 1500);
+
+/** Accepts every batch at once: measures the pipeline, not a network. */
+class NoopExporter implements SpanExporter {
+  spans = 0;
+  export(spans: ReadableSpan[], done: (result: { code: 0 }) => void): void {
+    this.spans += spans.length;
+    done({ code: 0 });
+  }
+  async shutdown(): Promise<void> {}
+}
+
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+(globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
+
+// Bare: the AI SDK's own GenAI-convention integration on a standard batch pipeline.
+const bareSink = new NoopExporter();
+const bareProvider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter: bareSink })] });
+const bare = new OpenTelemetry({
+  tracer: bareProvider.getTracer("gen_ai"),
+  usage: true,
+}) as unknown as Telemetry;
+
+// genledger: the one-import setup (registered globally), exporting to the same kind of sink.
+const oursSink = new NoopExporter();
+init({ exporter: oursSink, logLevel: "warn", flushOnExit: false });
+
+const prompt = "Summarise the customer's message and propose a reply. ".repeat(20);
+const usage = {
+  inputTokens: { total: 300, noCache: 300, cacheRead: 0, cacheWrite: 0 },
+  outputTokens: { total: 40, text: 40, reasoning: 0 },
+};
+const model = new MockLanguageModelV4({
+  provider: "openai.chat",
+  modelId: "gpt-4o-mini",
+  doGenerate: async () => ({
+    content: [{ type: "text", text: "Thanks for reaching out. Here is what we can do." }],
+    finishReason: { unified: "stop", raw: "stop" },
+    usage,
+    warnings: [],
+  }),
+  doStream: async () => ({
+    stream: new ReadableStream({
+      start(controller) {
+        controller.enqueue({ type: "stream-start", warnings: [] });
+        controller.enqueue({ type: "text-start", id: "t" });
+        for (const word of "Thanks for reaching out. Here is what we can do for you today.".split(" ")) {
+          controller.enqueue({ type: "text-delta", id: "t", delta: `${word} ` });
+        }
+        controller.enqueue({ type: "text-end", id: "t" });
+        controller.enqueue({ type: "finish", finishReason: { unified: "stop", raw: "stop" }, usage });
+        controller.close();
+      },
+    }),
+  }),
+});
+
+type Mode = "off" | "bare" | "genledger";
+const telemetryFor = (mode: Mode) =>
+  mode === "off" ? { isEnabled: false } : mode === "bare" ? { integrations: [bare] } : undefined;
+
+const workloads = {
+  generateText: (mode: Mode) => generateText({ model, prompt, telemetry: telemetryFor(mode) }),
+  streamText: (mode: Mode) => streamText({ model, prompt, telemetry: telemetryFor(mode) }).consumeStream(),
+};
+
+async function measure(run: () => Promise<unknown>): Promise<number> {
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < N; i++) await withGenerationContext({ userId: `user-${i % 50}` }, run);
+  return Number(process.hrtime.bigint() - started) / 1000 / N; // µs per generation
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+const modes: Mode[] = ["off", "bare", "genledger"];
+const results: Record<string, Record<Mode, number[]>> = {};
+for (const [name, workload] of Object.entries(workloads)) {
+  results[name] = { off: [], bare: [], genledger: [] };
+  for (const mode of modes) await measure(() => workload(mode)); // warm-up
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = modes.map((_, i) => modes[(i + round) % modes.length]!);
+    for (const mode of order) results[name]![mode].push(await measure(() => workload(mode)));
+  }
+}
+
+const lines = [
+  "| workload | no telemetry | bare @ai-sdk/otel | genledger | genledger / bare | added per generation |",
+  "| --- | ---: | ---: | ---: | ---: | ---: |",
+];
+for (const [name, r] of Object.entries(results)) {
+  const off = median(r.off);
+  const b = median(r.bare);
+  const g = median(r.genledger);
+  lines.push(
+    `| ${name} | ${off.toFixed(0)} µs | ${b.toFixed(0)} µs | ${g.toFixed(0)} µs | **${(g / b).toFixed(3)}x** | ${(g - b).toFixed(0)} µs |`,
+  );
+}
+const s = stats();
+const section = [
+  "## Instrumentation",
+  "",
+  "Per-generation cost of `@genledger/instrumentation` (generation span attributes, pending marker span,",
+  "call-time cost, context, stream tap, bounded export queues) against bare `@ai-sdk/otel` with a",
+  "`BatchSpanProcessor`, both exporting to a no-op sink; mock provider, so this is CPU overhead only.",
+  `Medians of ${ROUNDS} rounds x ${N} sequential generations per configuration, measured in one run.`,
+  "Goal: genledger / bare <= 1.15x.",
+  "",
+  ...lines,
+  "",
+  `Machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}. ` +
+    `genledger exported ${s.exported} spans, dropped ${s.dropped}.`,
+  "",
+  "Command:",
+  "",
+  "```sh",
+  `node bench/instrumentation.ts --rounds ${ROUNDS} --n ${N} --write`,
+  "```",
+  "",
+].join("\n");
+console.log(section);
+
+if (process.argv.includes("--write")) {
+  const path = new URL("../BENCHMARKS.md", import.meta.url);
+  let text = "";
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    text = "# Benchmarks\n\n";
+  }
+  const start = text.indexOf("## Instrumentation");
+  if (start < 0) {
+    text = `${text.trimEnd()}\n\n${section}`;
+  } else {
+    const next = text.indexOf("\n## ", start + 1);
+    text = text.slice(0, start) + section + (next < 0 ? "" : text.slice(next + 1));
+  }
+  writeFileSync(path, text);
+}
+await bareProvider.shutdown();
+process.exit(0);
