@@ -63,6 +63,16 @@ export const ENV = {
     secret: true,
     example: "http://genledger:secret@clickhouse:8123/genledger",
   }),
+  clickhouseDatabase: envVar({
+    name: "GENLEDGER_CLICKHOUSE_DATABASE",
+    processes: SERVER,
+    description:
+      "Database on the ClickHouse server, created if missing. Unset: the database in `GENLEDGER_CLICKHOUSE_URL`'s path, else `default`.",
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be letters, digits and _"),
+  }),
   clickhouseCluster: envVar({
     name: "GENLEDGER_CLICKHOUSE_CLUSTER",
     processes: SERVER,
@@ -77,6 +87,30 @@ export const ENV = {
       "Apply pending ClickHouse migrations when the process starts. Set false when a separate `genledger migrate` step runs them (as in docker-compose.yml).",
     schema: booleanFromEnv,
     default: "true",
+  }),
+  retentionDaysRaw: envVar({
+    name: "GENLEDGER_RETENTION_DAYS_RAW",
+    processes: SERVER,
+    description:
+      "Days to keep generations, their spans and the ID lookup; 0 keeps them forever. Applied when migrations run.",
+    schema: integerFromEnv(0, 36_500),
+    default: "0",
+  }),
+  retentionDaysText: envVar({
+    name: "GENLEDGER_RETENTION_DAYS_TEXT",
+    processes: SERVER,
+    description:
+      "Days to keep prompt and output text (the records stay, with usage and cost); 0 keeps it forever. Applied when migrations run.",
+    schema: integerFromEnv(0, 36_500),
+    default: "0",
+  }),
+  retentionDaysRollups: envVar({
+    name: "GENLEDGER_RETENTION_DAYS_ROLLUPS",
+    processes: SERVER,
+    description:
+      "Days to keep the hourly and daily spend rollups; 0 keeps them forever. Applied when migrations run.",
+    schema: integerFromEnv(0, 36_500),
+    default: "0",
   }),
   blobUrl: envVar({
     name: "GENLEDGER_BLOB_URL",
