@@ -1,1 +1,1 @@
-DROP TABLE IF EXISTS budgets
+DROP TABLE IF EXISTS budgets{{on_cluster}}

@@ -1,6 +1,6 @@
 -- Spending budgets. One row per change; reads use FINAL so the highest version per budget wins,
 -- and a row with deleted = 1 removes the budget. Money in integer nano-dollars.
-CREATE TABLE IF NOT EXISTS budgets
+CREATE TABLE IF NOT EXISTS budgets{{on_cluster}}
 (
     project_id String,
     id String,
@@ -18,5 +18,5 @@ CREATE TABLE IF NOT EXISTS budgets
     deleted UInt8 DEFAULT 0,
     version UInt64
 )
-ENGINE = ReplacingMergeTree(version, deleted)
+ENGINE = {{global_engine:ReplacingMergeTree(version, deleted)}}
 ORDER BY (project_id, id)

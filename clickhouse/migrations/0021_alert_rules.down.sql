@@ -1,1 +1,1 @@
-DROP TABLE IF EXISTS alert_rules
+DROP TABLE IF EXISTS alert_rules{{on_cluster}}

@@ -1,6 +1,6 @@
 -- Alert rules: what to watch (kind + JSON params), where to deliver (one webhook, optional) and
 -- how long to stay quiet after firing. Versioned like budgets; read with FINAL.
-CREATE TABLE IF NOT EXISTS alert_rules
+CREATE TABLE IF NOT EXISTS alert_rules{{on_cluster}}
 (
     project_id String,
     id String,
@@ -19,5 +19,5 @@ CREATE TABLE IF NOT EXISTS alert_rules
     deleted UInt8 DEFAULT 0,
     version UInt64
 )
-ENGINE = ReplacingMergeTree(version, deleted)
+ENGINE = {{global_engine:ReplacingMergeTree(version, deleted)}}
 ORDER BY (project_id, id)

@@ -1,1 +1,1 @@
-DROP TABLE IF EXISTS alert_firings
+DROP TABLE IF EXISTS alert_firings{{on_cluster}}

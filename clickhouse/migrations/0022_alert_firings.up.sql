@@ -1,7 +1,7 @@
 -- Alert history. A firing is written when it fires (delivery_status 'pending') and again once its
 -- webhook delivery finished; the higher version wins (read with FINAL). The sort key starts with
 -- the immutable firing time, so history pages read one small range.
-CREATE TABLE IF NOT EXISTS alert_firings
+CREATE TABLE IF NOT EXISTS alert_firings{{on_cluster}}
 (
     project_id String,
     fired_at DateTime64(3, 'UTC'),
@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS alert_firings
     delivery_error String,
     version UInt64
 )
-ENGINE = ReplacingMergeTree(version)
+ENGINE = {{global_engine:ReplacingMergeTree(version)}}
 PARTITION BY toYYYYMM(fired_at)
 ORDER BY (project_id, fired_at, id)
 TTL toDateTime(fired_at) + INTERVAL 400 DAY

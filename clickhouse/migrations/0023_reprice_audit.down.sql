@@ -1,1 +1,1 @@
-DROP TABLE IF EXISTS reprice_audit
+DROP TABLE IF EXISTS reprice_audit{{on_cluster}}

@@ -1,6 +1,6 @@
 -- Every reprice: who applied which price to which model and time range, and the totals before
 -- and after (nano-dollars). Append-only.
-CREATE TABLE IF NOT EXISTS reprice_audit
+CREATE TABLE IF NOT EXISTS reprice_audit{{on_cluster}}
 (
     project_id String,
     at DateTime64(3, 'UTC'),
@@ -17,5 +17,5 @@ CREATE TABLE IF NOT EXISTS reprice_audit
     before_nanos UInt64,
     after_nanos UInt64
 )
-ENGINE = MergeTree
+ENGINE = {{global_engine:MergeTree}}
 ORDER BY (project_id, at)

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import type { AlertKind } from "./alert-rules.ts";
 import { type AnalyticsStore, chTime, insertRows, nextVersion, parseChTime, selectRows } from "./sql.ts";
 
@@ -23,22 +24,22 @@ export interface AlertFiring {
   deliveryError: string;
 }
 
-interface FiringRow {
-  project_id: string;
-  fired_at: string;
-  id: string;
-  rule_id: string;
-  kind: string;
-  dedup_key: string;
-  severity: string;
-  title: string;
-  message: string;
-  details: string;
-  evidence_url: string;
-  delivery_status: string;
-  delivery_attempts: number;
-  delivery_error: string;
-}
+const FiringRow = z.object({
+  project_id: z.string(),
+  fired_at: z.string(),
+  id: z.string(),
+  rule_id: z.string(),
+  kind: z.string(),
+  dedup_key: z.string(),
+  severity: z.string(),
+  title: z.string(),
+  message: z.string(),
+  details: z.string(),
+  evidence_url: z.string(),
+  delivery_status: z.string(),
+  delivery_attempts: z.coerce.number(),
+  delivery_error: z.string(),
+});
 
 /** A new firing's ID. */
 export function newFiringId(): string {
@@ -84,14 +85,15 @@ export interface FiringFilter {
 /** Firing history, newest first. */
 export async function listFirings(store: AnalyticsStore, filter: FiringFilter = {}): Promise<AlertFiring[]> {
   const limit = Math.min(Math.max(1, filter.limit ?? 100), 10_000);
-  const rows = await selectRows<FiringRow>(
+  const rows = await selectRows(
     store,
-    `SELECT * FROM alert_firings FINAL
+    `SELECT project_id, fired_at, id, rule_id, kind, dedup_key, severity, title, message, details, evidence_url, delivery_status, delivery_attempts, delivery_error FROM alert_firings FINAL
      WHERE ({projectId:String} = '' OR project_id = {projectId:String})
        AND ({ruleId:String} = '' OR rule_id = {ruleId:String})
        AND ({kind:String} = '' OR kind = {kind:String})
        AND fired_at >= {from:DateTime64(3, 'UTC')} AND fired_at < {to:DateTime64(3, 'UTC')}
      ORDER BY fired_at DESC, id LIMIT {limit:UInt32}`,
+    FiringRow,
     {
       projectId: filter.projectId ?? "",
       ruleId: filter.ruleId ?? "",
@@ -121,10 +123,11 @@ export async function listFirings(store: AnalyticsStore, filter: FiringFilter = 
 
 /** Latest firing time per dedup key since `since`: what the cooldowns are checked against. */
 export async function lastFiredByKey(store: AnalyticsStore, since: Date): Promise<Map<string, Date>> {
-  const rows = await selectRows<{ dedup_key: string; last: string }>(
+  const rows = await selectRows(
     store,
-    `SELECT dedup_key, max(fired_at) AS last FROM alert_firings
+    `SELECT dedup_key, toString(max(fired_at)) AS last FROM alert_firings
      WHERE fired_at >= {since:DateTime64(3, 'UTC')} GROUP BY dedup_key`,
+    z.object({ dedup_key: z.string(), last: z.string() }),
     { since: chTime(since) },
   );
   return new Map(rows.map((r) => [r.dedup_key, parseChTime(r.last)]));

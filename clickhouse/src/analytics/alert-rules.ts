@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import { type AnalyticsStore, chTime, insertRows, nextVersion, parseChTime, selectRows } from "./sql.ts";
 
 /** What an alert rule watches. */
@@ -142,21 +143,22 @@ export function ruleParam(rule: Pick<AlertRule, "kind" | "params">, name: string
   return d;
 }
 
-interface RuleRow {
-  project_id: string;
-  id: string;
-  name: string;
-  kind: string;
-  params: string;
-  webhook_url: string;
-  webhook_format: string;
-  webhook_secret: string;
-  cooldown_seconds: number;
-  enabled: number;
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-}
+const RuleRow = z.object({
+  project_id: z.string(),
+  id: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  params: z.string(),
+  webhook_url: z.string(),
+  webhook_format: z.string(),
+  webhook_secret: z.string(),
+  cooldown_seconds: z.coerce.number(),
+  enabled: z.coerce.number(),
+  created_by: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+type RuleRow = z.infer<typeof RuleRow>;
 
 function fromRow(r: RuleRow): AlertRule {
   return {
@@ -202,11 +204,12 @@ export async function listAlertRules(
   store: AnalyticsStore,
   filter: { projectId?: string; enabledOnly?: boolean } = {},
 ): Promise<AlertRule[]> {
-  const rows = await selectRows<RuleRow>(
+  const rows = await selectRows(
     store,
-    `SELECT * FROM alert_rules FINAL
+    `SELECT project_id, id, name, kind, params, webhook_url, webhook_format, webhook_secret, cooldown_seconds, enabled, created_by, created_at, updated_at FROM alert_rules FINAL
      WHERE ({projectId:String} = '' OR project_id = {projectId:String}) AND (NOT {enabledOnly:Bool} OR enabled = 1)
      ORDER BY created_at, id`,
+    RuleRow,
     { projectId: filter.projectId ?? "", enabledOnly: filter.enabledOnly ?? false },
   );
   return rows.map(fromRow);
@@ -218,10 +221,11 @@ export async function getAlertRule(
   id: string,
   filter: { projectId?: string } = {},
 ): Promise<AlertRule | null> {
-  const rows = await selectRows<RuleRow>(
+  const rows = await selectRows(
     store,
-    `SELECT * FROM alert_rules FINAL
+    `SELECT project_id, id, name, kind, params, webhook_url, webhook_format, webhook_secret, cooldown_seconds, enabled, created_by, created_at, updated_at FROM alert_rules FINAL
      WHERE id = {id:String} AND ({projectId:String} = '' OR project_id = {projectId:String}) LIMIT 1`,
+    RuleRow,
     { id, projectId: filter.projectId ?? "" },
   );
   return rows[0] ? fromRow(rows[0]) : null;

@@ -10,14 +10,15 @@ import {
   validateAlertRuleInput,
 } from "./alert-rules.ts";
 import type { AnalyticsStore } from "./sql.ts";
-import { analyticsTestStore } from "./test-db.ts";
+import { openTestStore } from "./test-db.ts";
 
-let store: AnalyticsStore & { close(): Promise<void> };
+let store: AnalyticsStore;
+let cleanup: () => Promise<void>;
 beforeAll(async () => {
-  store = await analyticsTestStore();
+  ({ store, cleanup } = await openTestStore());
 });
 afterAll(async () => {
-  await store.close();
+  await cleanup();
 });
 
 describe("alert rules", () => {

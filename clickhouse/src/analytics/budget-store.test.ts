@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBudget, deleteBudget, getBudget, listBudgets, updateBudget } from "./budget-store.ts";
 import type { AnalyticsStore } from "./sql.ts";
-import { analyticsTestStore } from "./test-db.ts";
+import { openTestStore } from "./test-db.ts";
 
-let store: AnalyticsStore & { close(): Promise<void> };
+let store: AnalyticsStore;
+let cleanup: () => Promise<void>;
 beforeAll(async () => {
-  store = await analyticsTestStore();
+  ({ store, cleanup } = await openTestStore());
 });
 afterAll(async () => {
-  await store.close();
+  await cleanup();
 });
 
 describe("budget store", () => {

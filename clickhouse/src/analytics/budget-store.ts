@@ -1,21 +1,23 @@
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import { type Budget, type BudgetInput, validateBudgetInput } from "./budget.ts";
 import { type AnalyticsStore, big, chTime, insertRows, nextVersion, parseChTime, selectRows } from "./sql.ts";
 
-interface BudgetRow {
-  project_id: string;
-  id: string;
-  name: string;
-  scope: string;
-  scope_value: string;
-  period: string;
-  amount_nanos: string;
-  thresholds: number[];
-  enforcement: string;
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-}
+const BudgetRow = z.object({
+  project_id: z.string(),
+  id: z.string(),
+  name: z.string(),
+  scope: z.string(),
+  scope_value: z.string(),
+  period: z.string(),
+  amount_nanos: z.union([z.string(), z.number()]),
+  thresholds: z.array(z.coerce.number()),
+  enforcement: z.string(),
+  created_by: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+type BudgetRow = z.infer<typeof BudgetRow>;
 
 function fromRow(r: BudgetRow): Budget {
   return {
@@ -59,11 +61,12 @@ export async function listBudgets(
   store: AnalyticsStore,
   filter: { projectId?: string } = {},
 ): Promise<Budget[]> {
-  const rows = await selectRows<BudgetRow>(
+  const rows = await selectRows(
     store,
-    `SELECT * FROM budgets FINAL
+    `SELECT project_id, id, name, scope, scope_value, period, amount_nanos, thresholds, enforcement, created_by, created_at, updated_at FROM budgets FINAL
      WHERE ({projectId:String} = '' OR project_id = {projectId:String})
      ORDER BY created_at DESC, id`,
+    BudgetRow,
     { projectId: filter.projectId ?? "" },
   );
   return rows.map(fromRow);
@@ -75,10 +78,11 @@ export async function getBudget(
   id: string,
   filter: { projectId?: string } = {},
 ): Promise<Budget | null> {
-  const rows = await selectRows<BudgetRow>(
+  const rows = await selectRows(
     store,
-    `SELECT * FROM budgets FINAL
+    `SELECT project_id, id, name, scope, scope_value, period, amount_nanos, thresholds, enforcement, created_by, created_at, updated_at FROM budgets FINAL
      WHERE id = {id:String} AND ({projectId:String} = '' OR project_id = {projectId:String}) LIMIT 1`,
+    BudgetRow,
     { id, projectId: filter.projectId ?? "" },
   );
   return rows[0] ? fromRow(rows[0]) : null;

@@ -26,7 +26,13 @@ export interface CostQuery {
   granularity: Granularity;
   groupBy: CostDimension;
   filter?: CostFilter;
-  /** Groups drawn as their own series; the rest is summed as "(other)". Default 8. */
+  /**
+   * `all` (default): every bucket x group row, as the API and CSV return them. `top`: the `topN`
+   * groups by spend, the rest summed per bucket as "(other)": what a chart needs, cheaper for
+   * high-cardinality groups such as users.
+   */
+  rows?: "all" | "top";
+  /** Groups kept by `rows: "top"`. Default 8. */
   topN?: number;
 }
 
@@ -69,8 +75,6 @@ export interface UnpricedModel {
   provider: string;
   model: string;
   requests: number;
-  inputTokens: number;
-  outputTokens: number;
 }
 
 /** The token mix of a range: input split into uncached, cache read and cache write; output into visible and reasoning. */

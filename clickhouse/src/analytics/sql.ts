@@ -1,37 +1,28 @@
-import type { ClickHouseClient } from "@clickhouse/client";
+import type { z } from "zod";
+import { execute, insertRows as insertJsonRows, type Params, queryRows } from "../sql.ts";
+import type { Store } from "../store-types.ts";
 
-/** What the analytics queries need from the clickhouse package's `Store`: its client. */
-export interface AnalyticsStore {
-  client: ClickHouseClient;
-}
+/** The analytics queries take the package's `Store` (from `createClickHouse()`). */
+export type AnalyticsStore = Store;
 
-/** Runs a SELECT with `{name:Type}` parameters and returns its rows. */
-export async function selectRows<T>(
-  store: AnalyticsStore,
+/** Runs a SELECT through the package's one SQL runner and validates each row with `schema`. */
+export function selectRows<S extends z.ZodType>(
+  store: Store,
   query: string,
-  params: Record<string, unknown> = {},
-): Promise<T[]> {
-  const result = await store.client.query({ query, query_params: params, format: "JSONEachRow" });
-  return await result.json<T>();
+  schema: S,
+  params: Params = {},
+): Promise<z.infer<S>[]> {
+  return queryRows(store, query, schema, params);
 }
 
-/** Runs a statement that returns nothing (INSERT ... SELECT, ALTER, OPTIMIZE). */
-export async function runCommand(
-  store: AnalyticsStore,
-  query: string,
-  params: Record<string, unknown> = {},
-): Promise<void> {
-  await store.client.command({ query, query_params: params });
+/** Runs a statement that returns nothing (INSERT ... SELECT, ALTER). */
+export function runCommand(store: Store, query: string, params: Params = {}): Promise<void> {
+  return execute(store, query, params);
 }
 
-/** Inserts JSON rows into a table. */
-export async function insertRows(
-  store: AnalyticsStore,
-  table: string,
-  values: Record<string, unknown>[],
-): Promise<void> {
-  if (values.length === 0) return;
-  await store.client.insert({ table, values, format: "JSONEachRow" });
+/** Inserts JSON rows into a table (block deduplication off: these are deliberate writes). */
+export function insertRows(store: Store, table: string, values: Record<string, unknown>[]): Promise<void> {
+  return insertJsonRows(store, table, values, { insert_deduplicate: 0 });
 }
 
 let lastVersion = 0n;
@@ -51,10 +42,10 @@ export function chTime(date: Date): string {
   return date.toISOString().replace("T", " ").replace("Z", "");
 }
 
-/** Parses ClickHouse `DateTime`/`DateTime64` text (UTC) into a Date. */
+/** Parses ClickHouse `DateTime`/`DateTime64`/`Date` text (UTC) into a Date. */
 export function parseChTime(text: string): Date {
-  const iso = text.includes("T") ? text : `${text.replace(" ", "T")}Z`;
-  const date = new Date(iso.endsWith("Z") ? iso : `${iso}Z`);
+  const iso = text.length === 10 ? `${text}T00:00:00Z` : `${text.replace(" ", "T")}Z`;
+  const date = new Date(iso);
   if (Number.isNaN(date.getTime())) throw new RangeError(`unparsable ClickHouse time "${text}"`);
   return date;
 }

@@ -1,0 +1,3 @@
+{{drop_distributed:generation_rollups_tags_hourly}};
+DROP VIEW IF EXISTS {{local:generation_rollups_tags_hourly_mv}}{{on_cluster}};
+DROP TABLE IF EXISTS {{local:generation_rollups_tags_hourly}}{{on_cluster}};
