@@ -45,7 +45,11 @@ export function resolveConfig(
   config: ClickHouseConfig = {},
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedConfig {
-  const url = nonEmpty(config.url) ?? nonEmpty(env.GENLEDGER_CLICKHOUSE_URL) ?? null;
+  // An explicit url, even "", wins over the environment ("" = embedded).
+  const url =
+    config.url !== undefined
+      ? (nonEmpty(config.url) ?? null)
+      : (nonEmpty(env.GENLEDGER_CLICKHOUSE_URL) ?? null);
   if (url !== null && !/^https?:\/\//.test(url)) {
     throw new InvalidInputError(
       "GENLEDGER_CLICKHOUSE_URL",

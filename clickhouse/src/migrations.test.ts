@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { SchemaNewerThanCodeError } from "./errors.ts";
+import { appliedMigrations, loadMigrations, migrate, migrateDown } from "./migrations.ts";
+import { applyRetention, currentRetention } from "./retention.ts";
+import { execute, queryRows } from "./sql.ts";
+import { openTempStore } from "./test-store.ts";
+
+const Table = z.object({ name: z.string() });
+const CreateRow = z.object({ q: z.string() });
+
+let ctx: Awaited<ReturnType<typeof openTempStore>>;
+beforeAll(async () => {
+  ctx = await openTempStore();
+});
+afterAll(async () => {
+  await ctx?.cleanup();
+});
+
+async function tables(): Promise<string[]> {
+  const rows = await queryRows(
+    ctx.store,
+    "SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name",
+    Table,
+  );
+  return rows.map((r) => r.name);
+}
+
+async function createQuery(table: string): Promise<string> {
+  const [row] = await queryRows(
+    ctx.store,
+    "SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = {t:String}",
+    CreateRow,
+    { t: table },
+  );
+  return row?.q ?? "";
+}
+
+describe("migrations", () => {
+  const known = loadMigrations().map((m) => m.version);
+
+  it("applies every migration at start and records it", async () => {
+    expect(await appliedMigrations(ctx.store)).toEqual(known);
+    expect(await tables()).toEqual(
+      expect.arrayContaining([
+        "generations",
+        "generation_ids",
+        "generation_rollups_hourly",
+        "generation_rollups_daily",
+        "spans",
+        "api_keys",
+        "schema_migrations",
+      ]),
+    );
+  });
+
+  it("does nothing when run again", async () => {
+    expect(await migrate(ctx.store)).toEqual([]);
+    expect(await appliedMigrations(ctx.store)).toEqual(known);
+  });
+
+  it("goes down to a version, then all the way, then up again", async () => {
+    const reverted = await migrateDown(ctx.store, 2);
+    expect(reverted).toEqual(known.filter((v) => v > 2).reverse());
+    expect(await appliedMigrations(ctx.store)).toEqual([1, 2]);
+    expect(await tables()).not.toContain("spans");
+    expect(await tables()).toContain("generation_rollups_hourly");
+
+    await migrateDown(ctx.store, 0);
+    expect(await appliedMigrations(ctx.store)).toEqual([]);
+    expect(await tables()).not.toContain("generations");
+
+    expect(await migrate(ctx.store)).toEqual(known);
+    expect(await tables()).toEqual(expect.arrayContaining(["generations", "spans", "api_keys"]));
+  });
+
+  it("refuses a database migrated by a newer genledger", async () => {
+    await execute(
+      ctx.store,
+      "INSERT INTO schema_migrations (version, name, applied, checksum, at) VALUES (9999, 'from_the_future', 1, '', now64(6))",
+    );
+    await expect(ctx.reopen()).rejects.toThrow(SchemaNewerThanCodeError);
+    await expect(ctx.reopen()).rejects.toThrow(
+      /9999 applied, but this genledger only knows migrations up to/,
+    );
+    // Without migrating the store opens, and reverting the unknown row makes it usable again.
+    const store = await ctx.reopen({ migrate: false });
+    await execute(
+      store,
+      "INSERT INTO schema_migrations (version, name, applied, checksum, at) VALUES (9999, 'from_the_future', 0, '', now64(6) + 1)",
+    );
+    await ctx.reopen();
+    expect(await appliedMigrations(ctx.store)).toEqual(known);
+  });
+});
+
+describe("retention", () => {
+  it("creates tables without TTL when retention is 0", async () => {
+    expect(await createQuery("generations")).not.toMatch(/TTL/);
+    expect(await currentRetention(ctx.store)).toEqual({ rawDays: 0, textDays: 0, rollupDays: 0 });
+  });
+
+  it("changes row and column TTLs with applyRetention, and removes them with 0", async () => {
+    await applyRetention(ctx.store, { rawDays: 90, textDays: 30, rollupDays: 400 });
+    const generations = await createQuery("generations");
+    expect(generations).toMatch(
+      /`prompt` String CODEC\(ZSTD\(3\)\) TTL toDateTime\(started_at\) \+ toIntervalDay\(30\)/,
+    );
+    expect(generations).toMatch(
+      /`output_preview` String .*TTL toDateTime\(started_at\) \+ toIntervalDay\(30\)/,
+    );
+    expect(generations).toMatch(/\) ENGINE = .*TTL toDateTime\(started_at\) \+ toIntervalDay\(90\)/s);
+    expect(await createQuery("spans")).toMatch(/TTL toDateTime\(start_time\) \+ toIntervalDay\(90\)/);
+    expect(await createQuery("generation_rollups_daily")).toMatch(
+      /TTL toDateTime\(day\) \+ toIntervalDay\(400\)/,
+    );
+    expect(await currentRetention(ctx.store)).toEqual({ rawDays: 90, textDays: 30, rollupDays: 400 });
+
+    await applyRetention(ctx.store, { textDays: 0 });
+    expect(await createQuery("generations")).not.toMatch(/`prompt` String CODEC\(ZSTD\(3\)\) TTL/);
+    expect(await createQuery("generations")).toMatch(/toIntervalDay\(90\)/);
+  });
+
+  it("applies the configured retention on start when it differs, and bakes it into new tables", async () => {
+    const store = await ctx.reopen({ retention: { rawDays: 7, textDays: 3, rollupDays: 0 } });
+    expect(await currentRetention(store)).toEqual({ rawDays: 7, textDays: 3, rollupDays: 0 });
+    expect(await createQuery("generations")).toMatch(/toIntervalDay\(7\)/);
+    expect(await createQuery("generation_rollups_hourly")).not.toMatch(/TTL/);
+    await migrateDown(store, 0);
+    await migrate(store);
+    const fresh = await createQuery("generations");
+    expect(fresh).toMatch(
+      /`prompt_text` String CODEC\(ZSTD\(3\)\) TTL toDateTime\(started_at\) \+ toIntervalDay\(3\)/,
+    );
+    expect(fresh).toMatch(/TTL toDateTime\(started_at\) \+ toIntervalDay\(7\)/);
+  });
+});
