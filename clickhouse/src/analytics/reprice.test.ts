@@ -1,0 +1,155 @@
+import { Generation, type PriceEntry } from "@genledger/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { getGeneration, insertGenerations } from "../generations.ts";
+import { queryRows } from "../sql.ts";
+import { listRepriceAudit, repriceGenerations } from "./reprice.ts";
+import type { AnalyticsStore } from "./sql.ts";
+import { openTestStore } from "./test-db.ts";
+
+let store: AnalyticsStore;
+let cleanup: () => Promise<void>;
+const start = Date.UTC(2026, 3, 1);
+const HOUR = 3_600_000;
+
+const entry: PriceEntry = {
+  id: "acme/widget-1@2026-04-01",
+  provider: "acme",
+  match: ["widget-1"],
+  input: "2.00",
+  output: "8.00",
+  effectiveFrom: "2026-01-01",
+};
+
+beforeAll(async () => {
+  ({ store, cleanup } = await openTestStore());
+  const gens: Generation[] = [];
+  for (let i = 0; i < 200; i++) {
+    const widget = i % 2 === 0;
+    gens.push(
+      Generation.parse({
+        id: `r${i}`,
+        projectId: "p1",
+        status: i % 9 === 0 ? "error" : "complete",
+        userId: `u${i % 5}`,
+        tags: i % 3 === 0 ? ["a", "b"] : [],
+        provider: widget ? "acme" : "openai",
+        model: widget ? "widget-1" : "gpt-4o",
+        usage: { inputTokens: 1000 + i, outputTokens: 100 + i },
+        // Half of the widget calls were priced wrong, the other half not at all.
+        cost: widget && i % 4 === 0 ? null : { total: 1_000_000 + i, input: 1_000_000 + i },
+        unpriced: widget && i % 4 === 0,
+        cacheHit: i === 10,
+        startedAt: new Date(start + (i % 48) * HOUR + i * 1000),
+      }),
+    );
+  }
+  // Pending rows first, then the finals: two versions per id already exist.
+  await insertGenerations(
+    store,
+    gens.map((g) => ({ ...g, status: "pending", cost: null, unpriced: false })),
+  );
+  await insertGenerations(store, gens);
+});
+afterAll(async () => cleanup());
+
+const Totals = z.object({
+  k: z.string(),
+  requests: z.coerce.number(),
+  cost: z.string(),
+  unpriced: z.coerce.number(),
+});
+
+/** Hourly rollup vs a recount of the raw table (latest version per id, final only), per hour x user x model x status. */
+async function rollupMismatches(table: string, key: string): Promise<unknown[]> {
+  const rollup = await queryRows(
+    store,
+    `SELECT concat(toString(hour), '|', ${key}) AS k, sum(requests) AS requests, toString(sum(cost_total)) AS cost, sum(unpriced_requests) AS unpriced
+     FROM ${table} GROUP BY k HAVING requests > 0 ORDER BY k`,
+    Totals,
+  );
+  const raw = await queryRows(
+    store,
+    `SELECT concat(toString(toStartOfHour(started_at)), '|', ${key}) AS k, count() AS requests, toString(sum(cost_total)) AS cost, countIf(unpriced) AS unpriced
+     FROM (SELECT * FROM generations ORDER BY version DESC LIMIT 1 BY id ${table.includes("tags") ? "" : ""})
+     ${table.includes("tags") ? "ARRAY JOIN if(empty(tags), [''], arrayDistinct(tags)) AS tag" : ""}
+     WHERE status IN ('complete', 'error', 'aborted') GROUP BY k ORDER BY k`,
+    Totals,
+  );
+  return [rollup, raw];
+}
+
+describe("repriceGenerations", () => {
+  it("dry run changes nothing", async () => {
+    const r = await repriceGenerations(store, {
+      entry,
+      from: new Date(start),
+      to: new Date(start + 48 * HOUR),
+      actor: "admin@x",
+      dryRun: true,
+    });
+    expect(r.generations).toBe(99); // 100 widget calls minus the cache hit
+    expect((await getGeneration(store, "r2"))?.cost?.total).toBe(1_000_002);
+  });
+
+  it("reprices matching finals, keeps the rollups exact and audits the change", async () => {
+    const r = await repriceGenerations(store, {
+      projectId: "p1",
+      entry,
+      from: new Date(start),
+      to: new Date(start + 48 * HOUR),
+      actor: "admin@x",
+    });
+    // widget-1: even i, minus the cache hit (i = 10).
+    const widget = Array.from({ length: 200 }, (_, i) => i).filter((i) => i % 2 === 0 && i !== 10);
+    const expectedAfter = widget.reduce((s, i) => s + BigInt((1000 + i) * 2000 + (100 + i) * 8000), 0n);
+    const expectedBefore = widget.filter((i) => i % 4 !== 0).reduce((s, i) => s + BigInt(1_000_000 + i), 0n);
+    expect(r).toMatchObject({
+      generations: widget.length,
+      pricedBefore: widget.filter((i) => i % 4 !== 0).length,
+    });
+    expect(r.afterNanos).toBe(expectedAfter);
+    expect(r.beforeNanos).toBe(expectedBefore);
+    expect(r.models).toEqual(["acme/widget-1"]);
+
+    const g = await getGeneration(store, "r4");
+    expect(g).toMatchObject({ unpriced: false, priceEntry: entry.id, status: "complete" });
+    expect(g?.cost?.total).toBe(1004 * 2000 + 104 * 8000);
+    expect((await getGeneration(store, "r10"))?.cacheHit).toBe(true);
+    expect((await getGeneration(store, "r1"))?.cost?.total).toBe(1_000_001);
+
+    for (const [table, key] of [
+      ["generation_rollups_hourly", "concat(user_id, '|', model, '|', toString(status))"],
+      ["generation_rollups_tags_hourly", "concat(tag, '|', user_id, '|', model, '|', toString(status))"],
+    ] as const) {
+      const [rollup, raw] = await rollupMismatches(table, key);
+      expect(rollup).toEqual(raw);
+    }
+    const daily = await queryRows(
+      store,
+      "SELECT toString(sum(cost_total)) AS c FROM generation_rollups_daily",
+      z.object({ c: z.string() }),
+    );
+    const recount = await queryRows(
+      store,
+      "SELECT toString(sum(cost_total)) AS c FROM (SELECT * FROM generations ORDER BY version DESC LIMIT 1 BY id) WHERE status IN ('complete','error','aborted')",
+      z.object({ c: z.string() }),
+    );
+    expect(daily).toEqual(recount);
+
+    const audit = await listRepriceAudit(store, { projectId: "p1" });
+    expect(audit[0]).toMatchObject({ actor: "admin@x", priceEntry: entry.id, generations: widget.length });
+    expect(audit[0]?.afterNanos).toBe(expectedAfter);
+  });
+
+  it("rejects a bad entry by field", async () => {
+    await expect(
+      repriceGenerations(store, {
+        entry: { ...entry, input: "abc" },
+        from: new Date(start),
+        to: new Date(start + HOUR),
+        actor: "a",
+      }),
+    ).rejects.toThrow(/input/);
+  });
+});

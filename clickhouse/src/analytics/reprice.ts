@@ -1,0 +1,364 @@
+import { randomUUID } from "node:crypto";
+import {
+  computeCost,
+  lookupPrice,
+  type PriceCatalog,
+  type PriceEntry,
+  PricingError,
+  priceEntrySchema,
+} from "@genledger/core";
+import { z } from "zod";
+import { reconcileRollups } from "../rollups.ts";
+import type { Params } from "../sql.ts";
+import { withWriteLock } from "../store-types.ts";
+import { type AnalyticsStore, chTime, insertRows, parseChTime, runCommand, selectRows } from "./sql.ts";
+
+const FINAL = "status IN ('complete', 'error', 'aborted')";
+const DAY_MS = 86_400_000;
+const BATCH = 5000;
+/** Version = status rank * 1e13 + write time in ms (see migration 0001). */
+const RANK_UNIT = 10_000_000_000_000;
+
+/** What to reprice. */
+export interface RepriceInput {
+  /** Undefined: every project. */
+  projectId?: string;
+  /** The corrected or new price entry (the catalog's JSON shape); validated. */
+  entry: PriceEntry;
+  /** Generation start times `[from, to)`. */
+  from: Date;
+  to: Date;
+  /** Only generations recorded with this provider / model (exact), besides matching the entry. */
+  provider?: string;
+  model?: string;
+  /** Who applied it (for the audit). */
+  actor: string;
+  /** Compute the before/after totals without writing anything. */
+  dryRun?: boolean;
+}
+
+/** What a reprice did (also the audit row). */
+export interface RepriceResult {
+  id: string;
+  at: Date;
+  dryRun: boolean;
+  /** Final generations given the new price. */
+  generations: number;
+  /** How many of them had a cost before (the rest were unpriced). */
+  pricedBefore: number;
+  beforeNanos: bigint;
+  afterNanos: bigint;
+  /** Generations the entry matched but could not price (e.g. an image size it has no price for); left as they were. */
+  skipped: number;
+  /** The (provider, model) pairs repriced. */
+  models: string[];
+}
+
+const PairRow = z.object({
+  provider: z.string(),
+  model: z.string(),
+  response_model: z.string(),
+  n: z.coerce.number(),
+});
+const CandidateRow = z.object({
+  id: z.string(),
+  input_tokens: z.coerce.number(),
+  output_tokens: z.coerce.number(),
+  cache_read_tokens: z.coerce.number(),
+  cache_write_tokens: z.coerce.number(),
+  reasoning_tokens: z.coerce.number(),
+  images: z.coerce.number(),
+  has_cost: z.coerce.boolean(),
+  cost_total: z.string().regex(/^\d+$/).transform(BigInt),
+});
+
+function validEntry(entry: unknown): PriceEntry {
+  const parsed = priceEntrySchema.safeParse(entry);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RangeError(`price entry ${issue?.path.join(".") || "(entry)"}: ${issue?.message ?? "invalid"}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Applies a corrected or new price entry to the final generations of a time range: each matching
+ * generation (its recorded provider and responded model, else requested model, matched as the
+ * catalog would) gets a new row version with the recomputed cost and the entry's ID. Cache hits
+ * keep their zero cost. Afterwards the rollups of the touched days are rebuilt from the raw table
+ * (`reconcileRollups`, plus the tag rollup), so they stay exact, and an audit row records who, when,
+ * the range, the models and the totals before and after. Run it for closed periods: generations of
+ * the range arriving from another process during the rebuild may be missed by it.
+ */
+export async function repriceGenerations(store: AnalyticsStore, input: RepriceInput): Promise<RepriceResult> {
+  const entry = validEntry(input.entry);
+  if (!(input.from instanceof Date) || !(input.to instanceof Date) || !(input.from < input.to)) {
+    throw new RangeError("reprice range: from must be before to");
+  }
+  if (!input.actor) throw new RangeError("reprice actor is required");
+  const catalog: PriceCatalog = { builtIn: [], overrides: [entry] };
+  const at = new Date();
+  const params: Params = {
+    from: chTime(input.from),
+    to: chTime(input.to),
+    projectId: input.projectId ?? "",
+    provider: input.provider ?? "",
+    model: input.model ?? "",
+  };
+  const scope = `started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}
+    AND ({projectId:String} = '' OR project_id = {projectId:String})
+    AND ({provider:String} = '' OR provider = {provider:String})
+    AND ({model:String} = '' OR model = {model:String})`;
+  const latest = (columns: string, extra = "") =>
+    `SELECT ${columns} FROM (SELECT ${columns}, status, cache_hit FROM generations WHERE ${scope} ${extra}
+       ORDER BY version DESC LIMIT 1 BY id) WHERE ${FINAL} AND NOT cache_hit`;
+
+  // Which recorded (provider, model) pairs does the entry price? Decided as the catalog would.
+  const pairs = await selectRows(
+    store,
+    `SELECT provider, model, response_model, count() AS n FROM (${latest("id, provider, model, response_model")})
+     GROUP BY provider, model, response_model`,
+    PairRow,
+    params,
+  );
+  const effective = new Date(Date.parse(entry.effectiveFrom));
+  const matched = pairs.filter((p) =>
+    [p.response_model, p.model].some(
+      (m) => m !== "" && lookupPrice(catalog, { provider: p.provider, model: m, at: effective }).found,
+    ),
+  );
+  const result: RepriceResult = {
+    id: randomUUID(),
+    at,
+    dryRun: input.dryRun ?? false,
+    generations: 0,
+    pricedBefore: 0,
+    beforeNanos: 0n,
+    afterNanos: 0n,
+    skipped: 0,
+    models: matched.map((p) => `${p.provider}/${p.response_model || p.model}`),
+  };
+  if (matched.length === 0) return result;
+  const pairParams: Params = {
+    ...params,
+    pairs: matched.map((p) => [p.provider, p.model, p.response_model].join("\u001f")),
+  };
+  const pairFilter = "AND concat(provider, '\\x1f', model, '\\x1f', response_model) IN {pairs:Array(String)}";
+
+  await withWriteLock(store, async () => {
+    // Day by day keeps memory bounded on large ranges.
+    for (let dayStart = input.from.getTime(); dayStart < input.to.getTime(); ) {
+      const dayEnd = Math.min(input.to.getTime(), Math.floor(dayStart / DAY_MS) * DAY_MS + DAY_MS);
+      const dayParams = { ...pairParams, from: chTime(new Date(dayStart)), to: chTime(new Date(dayEnd)) };
+      const rows = await selectRows(
+        store,
+        latest(
+          "id, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, images, has_cost, cost_total",
+          pairFilter,
+        ),
+        CandidateRow,
+        dayParams,
+      );
+      for (let i = 0; i < rows.length; i += BATCH) {
+        const batch = rows.slice(i, i + BATCH);
+        const priced: Array<{ id: string; cost: ReturnType<typeof computeCost> }> = [];
+        for (const row of batch) {
+          try {
+            const cost = computeCost(entry, {
+              inputTokens: row.input_tokens,
+              outputTokens: row.output_tokens,
+              cacheReadTokens: row.cache_read_tokens,
+              cacheWriteTokens: row.cache_write_tokens,
+              reasoningTokens: row.reasoning_tokens,
+              images: row.images,
+            });
+            priced.push({ id: row.id, cost });
+            result.generations++;
+            if (row.has_cost) {
+              result.pricedBefore++;
+              result.beforeNanos += row.cost_total;
+            }
+            result.afterNanos += BigInt(cost.totalNanos);
+          } catch (error) {
+            if (!(error instanceof PricingError)) throw error;
+            result.skipped++;
+          }
+        }
+        if (priced.length === 0 || result.dryRun) continue;
+        await writeVersions(store, entry.id, priced, dayParams, pairFilter);
+      }
+      dayStart = dayEnd;
+    }
+  });
+  if (result.dryRun || result.generations === 0) return result;
+
+  await reconcileRollups(store, { from: input.from, to: input.to, projectId: input.projectId });
+  await rebuildTagRollup(store, { from: input.from, to: input.to, projectId: input.projectId });
+  await insertRows(store, "reprice_audit", [
+    {
+      project_id: input.projectId ?? "",
+      at: chTime(at),
+      id: result.id,
+      actor: input.actor,
+      provider: input.provider ?? "",
+      model: input.model ?? result.models.join(", "),
+      range_from: chTime(input.from),
+      range_to: chTime(input.to),
+      price_entry: entry.id,
+      price_json: JSON.stringify(entry),
+      generations: result.generations,
+      priced_before: result.pricedBefore,
+      before_nanos: result.beforeNanos.toString(),
+      after_nanos: result.afterNanos.toString(),
+    },
+  ]);
+  return result;
+}
+
+/** Inserts a new version of each generation with its new cost; everything else is copied as stored. */
+async function writeVersions(
+  store: AnalyticsStore,
+  entryId: string,
+  priced: Array<{ id: string; cost: ReturnType<typeof computeCost> }>,
+  params: Params,
+  pairFilter: string,
+): Promise<void> {
+  const column = (pick: (c: ReturnType<typeof computeCost>) => number) => priced.map((p) => pick(p.cost));
+  const map = (name: string) => `transform(id, {ids:Array(String)}, {${name}:Array(UInt64)}, toUInt64(0))`;
+  await runCommand(
+    store,
+    `INSERT INTO generations
+     SELECT * REPLACE (
+       ${map("total")} AS cost_total, ${map("input")} AS cost_input, ${map("output")} AS cost_output,
+       ${map("cacheRead")} AS cost_cache_read, ${map("cacheWrite")} AS cost_cache_write,
+       ${map("reasoning")} AS cost_reasoning, ${map("image")} AS cost_image,
+       true AS has_cost, false AS unpriced, {entry:String} AS price_entry,
+       intDiv(version, ${RANK_UNIT}) * ${RANK_UNIT} + {now:UInt64} AS version)
+     FROM (SELECT * FROM generations
+           WHERE id IN {ids:Array(String)} AND started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}
+             ${pairFilter}
+           ORDER BY version DESC LIMIT 1 BY id)
+     WHERE ${FINAL}
+     SETTINGS insert_deduplicate = 0${store.cluster !== null ? ", distributed_foreground_insert = 1" : ""}`,
+    {
+      ...params,
+      ids: priced.map((p) => p.id),
+      total: column((c) => c.totalNanos),
+      input: column((c) => c.inputNanos),
+      output: column((c) => c.outputNanos),
+      cacheRead: column((c) => c.cacheReadNanos),
+      cacheWrite: column((c) => c.cacheWriteNanos),
+      reasoning: column((c) => c.reasoningNanos),
+      image: column((c) => c.imageNanos),
+      entry: entryId,
+      now: Date.now(),
+    },
+  );
+}
+
+/**
+ * Recomputes the tag rollup of the UTC days touching `[from, to)` from the raw table, each
+ * generation at its latest version (the tag counterpart of `reconcileRollups`).
+ */
+export async function rebuildTagRollup(
+  store: AnalyticsStore,
+  range: { from: Date; to: Date; projectId?: string },
+): Promise<void> {
+  const from = new Date(Math.floor(range.from.getTime() / DAY_MS) * DAY_MS);
+  const to = new Date(Math.ceil(range.to.getTime() / DAY_MS) * DAY_MS);
+  const params: Params = { from: chTime(from), to: chTime(to), projectId: range.projectId ?? "" };
+  const project = "({projectId:String} = '' OR project_id = {projectId:String})";
+  await withWriteLock(store, async () => {
+    await runCommand(
+      store,
+      `ALTER TABLE {{local:generation_rollups_tags_hourly}}{{on_cluster}}
+       DELETE WHERE hour >= {from:DateTime64(3, 'UTC')} AND hour < {to:DateTime64(3, 'UTC')} AND ${project}
+       SETTINGS mutations_sync = 2`,
+      params,
+    );
+    await runCommand(
+      store,
+      `INSERT INTO generation_rollups_tags_hourly
+       SELECT project_id, toStartOfHour(started_at) AS hour,
+         arrayJoin(if(empty(tags), [''], arrayDistinct(tags))) AS tag,
+         user_id, model, provider, function_id, status,
+         count(), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cache_write_tokens),
+         sum(reasoning_tokens), sum(cost_total), countIf(unpriced), countIf(cache_hit), sum(cost_saved_nanos)
+       FROM (SELECT project_id, started_at, tags, user_id, model, provider, function_id, status, input_tokens,
+               output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_total, unpriced,
+               cache_hit, cost_saved_nanos
+             FROM generations
+             WHERE started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')} AND ${project}
+             ORDER BY version DESC LIMIT 1 BY id)
+       WHERE ${FINAL}
+       GROUP BY project_id, hour, tag, user_id, model, provider, function_id, status
+       SETTINGS insert_deduplicate = 0`,
+      params,
+    );
+  });
+}
+
+/** One audited reprice. */
+export interface RepriceAuditEntry {
+  id: string;
+  projectId: string;
+  at: Date;
+  actor: string;
+  provider: string;
+  model: string;
+  from: Date;
+  to: Date;
+  priceEntry: string;
+  generations: number;
+  pricedBefore: number;
+  beforeNanos: bigint;
+  afterNanos: bigint;
+}
+
+const AuditRow = z.object({
+  id: z.string(),
+  project_id: z.string(),
+  at: z.string(),
+  actor: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  range_from: z.string(),
+  range_to: z.string(),
+  price_entry: z.string(),
+  generations: z.coerce.number(),
+  priced_before: z.coerce.number(),
+  before_nanos: z.string().regex(/^\d+$/).transform(BigInt),
+  after_nanos: z.string().regex(/^\d+$/).transform(BigInt),
+});
+
+/** The reprice audit, newest first. */
+export async function listRepriceAudit(
+  store: AnalyticsStore,
+  filter: { projectId?: string; limit?: number } = {},
+): Promise<RepriceAuditEntry[]> {
+  const rows = await selectRows(
+    store,
+    `SELECT id, project_id, at, actor, provider, model, range_from, range_to, price_entry, generations, priced_before,
+       before_nanos, after_nanos
+     FROM reprice_audit
+     WHERE ({projectId:String} = '' OR project_id IN ({projectId:String}, ''))
+     ORDER BY at DESC LIMIT {limit:UInt32}`,
+    AuditRow,
+    { projectId: filter.projectId ?? "", limit: Math.min(Math.max(1, filter.limit ?? 100), 1000) },
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    projectId: r.project_id,
+    at: parseChTime(r.at),
+    actor: r.actor,
+    provider: r.provider,
+    model: r.model,
+    from: parseChTime(r.range_from),
+    to: parseChTime(r.range_to),
+    priceEntry: r.price_entry,
+    generations: r.generations,
+    pricedBefore: r.priced_before,
+    beforeNanos: r.before_nanos,
+    afterNanos: r.after_nanos,
+  }));
+}
