@@ -13,7 +13,7 @@ export { createIngestor } from "./ingest.ts";
 export type { LogFields, Logger, LoggerOptions, LogLevel } from "./logger.ts";
 export { createLogger, LOG_LEVELS } from "./logger.ts";
 export type { Pricer } from "./mapping/cost.ts";
-export { applyCost, defaultPricer } from "./mapping/cost.ts";
+export { applyCost, catalogPricer, defaultPricer } from "./mapping/cost.ts";
 export type { MappedSpans, MapSpansOptions } from "./mapping/map-spans.ts";
 export { mapSpans } from "./mapping/map-spans.ts";
 export type { RejectReason } from "./mapping/notes.ts";

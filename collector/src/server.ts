@@ -6,7 +6,7 @@ import { readBody } from "./http/body.ts";
 import { HttpError } from "./http/errors.ts";
 import { createIngestor, type IngestSink } from "./ingest.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { defaultPricer, type Pricer } from "./mapping/cost.ts";
+import { catalogPricer, type Pricer } from "./mapping/cost.ts";
 import { TraceMemory } from "./mapping/trace-memory.ts";
 import type { BlobSink } from "./media.ts";
 import { createMetricsRegistry, METRIC, METRICS_CONTENT_TYPE, type MetricsRegistry } from "./metrics.ts";
@@ -30,7 +30,7 @@ export interface CollectorOptions {
   blobs: BlobSink;
   /** Key store lookup: `(secret) => findApiKey(store, secret)`; static keys work without it. */
   lookupKey?: ApiKeyLookup;
-  /** Prices generations without `genledger.cost.*`; default: the built-in catalog. */
+  /** Prices generations without `genledger.cost.*`; default: built-in prices plus `GENLEDGER_PRICES_FILE`. */
   pricer?: Pricer;
   /** Shared with the durability side so `/metrics` shows the whole pipeline. */
   metrics?: MetricsRegistry;
@@ -85,7 +85,7 @@ export function createCollector(options: CollectorOptions): Collector {
     config,
     sink: options.spool,
     blobs: options.blobs,
-    pricer: options.pricer ?? defaultPricer,
+    pricer: options.pricer ?? catalogPricer(),
     traceMemory: new TraceMemory(),
     metrics,
   });

@@ -1,6 +1,8 @@
 import {
   ATTR,
   type Cost,
+  type CreateCatalogOptions,
+  createCatalog,
   type Generation,
   type PriceGenerationInput,
   type PricingResult,
@@ -14,8 +16,17 @@ import type { IngestNotes } from "./notes.ts";
 /** Prices one generation; `priceGeneration` over the deployment's catalog in production. */
 export type Pricer = (input: PriceGenerationInput) => PricingResult;
 
-/** The built-in catalog. A service passes `(input) => priceGeneration(input, createCatalog(...))`. */
+/** The built-in catalog only (tests, benchmarks). */
 export const defaultPricer: Pricer = (input) => priceGeneration(input);
+
+/**
+ * The deployment's catalog: built-in prices plus the overrides of `GENLEDGER_PRICES_FILE`, read
+ * once now (a bad file throws, so a service fails at start rather than pricing wrongly).
+ */
+export function catalogPricer(options: CreateCatalogOptions = {}): Pricer {
+  const catalog = createCatalog(options);
+  return (input) => priceGeneration(input, catalog);
+}
 
 function nanos(attrs: Attributes, key: string): number | undefined {
   const value = readNumber(attrs, key);

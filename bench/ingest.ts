@@ -1,0 +1,317 @@
+// End-to-end ingest benchmark: OTLP/protobuf exports of ~2.5 KB generations over loopback HTTP
+// into the embedded engine (collector + spool + writer + chDB in this process; the load comes
+// from a child process), against a raw engine insert of the same rows in the same run.
+//
+//   node bench/ingest.ts [--seconds 20] [--rss-seconds 300] [--batch 100] [--concurrency 8]
+//                        [--phases raw,full,lag,rss]
+//
+// Phases: 1. raw insert (insertGenerations + insertSpans, writer-sized batches);
+// 2. ingest at full load (acknowledged/s and written/s); 3. p99 acknowledged-to-queryable lag at
+// half the measured load; 4. RSS of this process over a sustained half load.
+import { type ChildProcess, fork } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createClickHouse, insertGenerations, insertSpans, type Store } from "@genledger/clickhouse";
+import {
+  createCollector,
+  createMetricsRegistry,
+  createSpool,
+  createWriter,
+  DEFAULT_LIMITS,
+  decodeTraceRequest,
+  defaultPricer,
+  type IngestBatch,
+  IngestNotes,
+  mapSpans,
+  resolveCollectorConfig,
+  type WriterSink,
+} from "@genledger/collector";
+import { createBlobStore } from "@genledger/core";
+import { clickHouseSink } from "../collector/src/writer/clickhouse-sink.ts";
+import { buildTemplate, instantiate } from "./ingest-payload.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "20" },
+    "rss-seconds": { type: "string", default: "60" },
+    batch: { type: "string", default: "100" },
+    concurrency: { type: "string", default: "8" },
+    phases: { type: "string", default: "raw,full,lag,rss" },
+    // Internal: run as the load generator.
+    load: { type: "string" },
+  },
+});
+const KEY = "bench-ingest-key-1";
+
+interface LoadPlan {
+  url: string;
+  seconds: number;
+  batch: number;
+  concurrency: number;
+  /** Generations per second; 0 = as fast as acknowledged. */
+  rate: number;
+  /** Report one acknowledged generation ID per this many requests (for the lag measurement). */
+  sampleEvery: number;
+}
+
+interface LoadReport {
+  type: "done";
+  requests: number;
+  acknowledged: number;
+  failed: number;
+  bytes: number;
+  seconds: number;
+}
+
+/** The child: posts exports as planned, reports samples and totals to the parent. */
+async function runLoad(plan: LoadPlan): Promise<void> {
+  const template = buildTemplate(plan.batch);
+  const agent = new Agent({ keepAlive: true, maxSockets: plan.concurrency });
+  const target = new URL(plan.url);
+  const started = performance.now();
+  const deadline = started + plan.seconds * 1000;
+  const interval = plan.rate > 0 ? (plan.batch / plan.rate) * 1000 : 0;
+  let next = started;
+  let requests = 0;
+  let acknowledged = 0;
+  let failed = 0;
+  let bytes = 0;
+  const post = (body: Buffer) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: "/v1/traces",
+          method: "POST",
+          headers: {
+            "Content-Type": "application/x-protobuf",
+            "Content-Length": body.length,
+            Authorization: `Bearer ${KEY}`,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  await Promise.all(
+    Array.from({ length: plan.concurrency }, async () => {
+      while (performance.now() < deadline) {
+        if (interval > 0) {
+          const wait = next - performance.now();
+          next = Math.max(next, performance.now() - interval) + interval;
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          if (performance.now() >= deadline) break;
+        }
+        const { body, ids } = instantiate(template);
+        const status = await post(body).catch(() => 0);
+        requests += 1;
+        bytes += body.length;
+        if (status === 200) {
+          acknowledged += ids.length;
+          if (requests % plan.sampleEvery === 0) process.send?.({ type: "ack", id: ids[0], at: Date.now() });
+        } else {
+          failed += 1;
+          if (status === 503) await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      }
+    }),
+  );
+  const report: LoadReport = {
+    type: "done",
+    requests,
+    acknowledged,
+    failed,
+    bytes,
+    seconds: (performance.now() - started) / 1000,
+  };
+  process.send?.(report);
+  agent.destroy();
+}
+
+function startLoad(plan: LoadPlan, onAck: (id: string, at: number) => void): Promise<LoadReport> {
+  const child: ChildProcess = fork(new URL(import.meta.url), ["--load", JSON.stringify(plan)], {
+    stdio: "inherit",
+  });
+  return new Promise((resolve, reject) => {
+    child.on("message", (message: { type: "ack"; id: string; at: number } | LoadReport) => {
+      if (message.type === "ack") onAck(message.id, message.at);
+      else resolve(message);
+    });
+    child.on("exit", (code) => {
+      if (code !== 0) reject(new Error(`load generator exited with ${code}`));
+    });
+  });
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+/** The same rows the collector produces for one export, for the raw insert baseline. */
+function rowsFor(batch: number): IngestBatch {
+  const spans = decodeTraceRequest(instantiate(buildTemplate(batch)).body, "protobuf", {
+    maxAttributeBytes: 1 << 24,
+  });
+  const mapped = mapSpans(spans, {
+    projectId: "bench",
+    limits: DEFAULT_LIMITS,
+    notes: new IngestNotes(),
+    pricer: defaultPricer,
+    redactor: null,
+  });
+  return { projectId: "bench", generations: mapped.generations, spans: mapped.spans };
+}
+
+async function rawInsert(store: Store, seconds: number, rowsPerInsert: number): Promise<number> {
+  const perBatch = 100;
+  const samples = Array.from({ length: 20 }, () => rowsFor(perBatch));
+  let written = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  let round = 0;
+  while (performance.now() < deadline) {
+    // Writer-sized inserts: rowsPerInsert rows of generations plus their spans.
+    const generations = [];
+    const spans = [];
+    while (generations.length + spans.length < rowsPerInsert) {
+      const sample = samples[round++ % samples.length] as IngestBatch;
+      for (const generation of sample.generations)
+        generations.push({ ...generation, id: `${generation.id.slice(0, 12)}_${round}` });
+      spans.push(...sample.spans);
+    }
+    await insertGenerations(store, generations);
+    await insertSpans(store, spans);
+    written += generations.length;
+  }
+  return written / ((performance.now() - started) / 1000);
+}
+
+async function main(): Promise<void> {
+  const seconds = Number(args.seconds);
+  const rssSeconds = Number(args["rss-seconds"]);
+  const batch = Number(args.batch);
+  const concurrency = Number(args.concurrency);
+  const dir = mkdtempSync(join(tmpdir(), "genledger-bench-ingest-"));
+  const store = await createClickHouse({ dataDir: dir });
+  const metrics = createMetricsRegistry();
+  const spool = await createSpool({ dir: join(dir, "spool"), maxBytes: 4 * 1024 ** 3, metrics });
+  const written = new Map<string, number>();
+  const sampled = new Map<string, number>();
+  let writtenGenerations = 0;
+  const base = clickHouseSink(store);
+  const sink: WriterSink = {
+    async insertGenerations(generations, options) {
+      const result = await base.insertGenerations(generations, options);
+      const now = Date.now();
+      writtenGenerations += generations.length;
+      for (const generation of generations) if (sampled.has(generation.id)) written.set(generation.id, now);
+      return result;
+    },
+    insertSpans: (spans, options) => base.insertSpans(spans, options),
+  };
+  const writer = createWriter({ spool, sink, metrics });
+  const collector = createCollector({
+    config: resolveCollectorConfig({
+      port: 0,
+      logLevel: "warn",
+      auth: { staticKeys: [{ secret: KEY, projectId: "bench" }] },
+    }),
+    spool,
+    blobs: createBlobStore(`file://${join(dir, "blobs")}`),
+    metrics,
+  });
+  const { url } = await collector.listen();
+  const results: string[] = [];
+  const log = (line: string) => {
+    results.push(line);
+    console.log(line);
+  };
+
+  try {
+    log(`config: ${batch} generations per export, ${concurrency} concurrent exports, ${seconds} s per phase`);
+    const phases = new Set(String(args.phases).split(","));
+    const raw = phases.has("raw") ? await rawInsert(store, seconds, 10_000) : Number.NaN;
+    log(
+      `raw engine insert (insertGenerations + insertSpans, 10,000-row batches): ${raw.toFixed(0)} generations/s`,
+    );
+
+    if (!phases.has("full")) return;
+    // Full load.
+    const before = writtenGenerations;
+    const t0 = performance.now();
+    const full = await startLoad(
+      { url, seconds, batch, concurrency, rate: 0, sampleEvery: 1_000_000 },
+      () => {},
+    );
+    await writer.flush();
+    const elapsed = (performance.now() - t0) / 1000;
+    const ingested = writtenGenerations - before;
+    log(
+      `ingest, full load: ${(full.acknowledged / full.seconds).toFixed(0)} acknowledged/s, ` +
+        `${(ingested / elapsed).toFixed(0)} written/s end to end (${ingested} in ${elapsed.toFixed(1)} s incl. drain), ` +
+        `${(full.bytes / full.seconds / 1e6).toFixed(1)} MB/s wire, ${full.failed} failed requests; ` +
+        `ratio to raw insert ${(ingested / elapsed / raw).toFixed(2)}x`,
+    );
+
+    if (!phases.has("lag")) return;
+    // Half load: lag.
+    const half = Math.max(1, Math.floor(ingested / elapsed / 2));
+    const acks = new Map<string, number>();
+    await startLoad({ url, seconds, batch, concurrency, rate: half, sampleEvery: 1 }, (id, at) => {
+      acks.set(id, at);
+      sampled.set(id, at);
+    });
+    await writer.flush();
+    const lags: number[] = [];
+    for (const [id, at] of acks) {
+      const done = written.get(id);
+      if (done !== undefined) lags.push(done - at);
+    }
+    log(
+      `lag at half load (${half}/s): acknowledged -> queryable p50 ${percentile(lags, 50).toFixed(0)} ms, ` +
+        `p99 ${percentile(lags, 99).toFixed(0)} ms, max ${Math.max(...lags).toFixed(0)} ms over ${lags.length} samples ` +
+        `(${acks.size - lags.length} not matched)`,
+    );
+    sampled.clear();
+
+    if (!phases.has("rss")) return;
+    // Sustained half load: RSS.
+    const rss: number[] = [];
+    const timer = setInterval(() => rss.push(process.memoryUsage().rss / 1024 / 1024), 5000);
+    rss.push(process.memoryUsage().rss / 1024 / 1024);
+    await startLoad(
+      { url, seconds: rssSeconds, batch, concurrency, rate: half, sampleEvery: 1_000_000 },
+      () => {},
+    );
+    clearInterval(timer);
+    rss.push(process.memoryUsage().rss / 1024 / 1024);
+    const third = Math.max(1, Math.floor(rss.length / 3));
+    const first = rss.slice(0, third);
+    const last = rss.slice(-third);
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    log(
+      `RSS over ${rssSeconds} s at ${half}/s: start ${rss[0]?.toFixed(0)} MB, max ${Math.max(...rss).toFixed(0)} MB, ` +
+        `end ${rss.at(-1)?.toFixed(0)} MB, first-third mean ${mean(first).toFixed(0)} MB -> last-third mean ${mean(last).toFixed(0)} MB`,
+    );
+  } finally {
+    await collector.close();
+    await writer.stop({ drain: true, timeoutMs: 30_000 });
+    await spool.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (args.load !== undefined) await runLoad(JSON.parse(args.load) as LoadPlan);
+else await main();
