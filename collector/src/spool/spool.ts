@@ -107,14 +107,24 @@ export async function createSpool(options: SpoolOptions): Promise<Spool> {
     const current = active;
     active = null;
     if (!current) return;
+    // Listed as sealed in the same tick it stops being active: a rotate() or sealedSegments()
+    // call while the handle closes must not miss it.
+    if (current.size > 0) {
+      sealed.set(current.name, { name: current.name, size: current.size, createdAt: current.createdAt });
+      sealedBytes += current.size;
+    }
     await current.handle.close().catch(() => {});
     if (current.size === 0) {
       await unlink(join(dir, current.name)).catch(() => {});
       return;
     }
-    sealed.set(current.name, { name: current.name, size: current.size, createdAt: current.createdAt });
-    sealedBytes += current.size;
-    for (const listener of listeners) listener();
+    for (const listener of listeners) {
+      try {
+        listener();
+      } catch {
+        // A listener's failure must not stop the flush loop that acknowledges appends.
+      }
+    }
   };
 
   const writeGroup = async (group: Pending[], segment: Active) => {

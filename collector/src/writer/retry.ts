@@ -34,17 +34,28 @@ const DATA_ERROR_CODES = new Set(["6", "27", "38", "41", "53", "72", "117", "321
 
 /**
  * The default retry policy: everything is retried (store down, timeouts, a migration not yet
- * run) except errors that name the data as the problem: validation errors (`ZodError`), an
- * error with `retryable: false`, and ClickHouse parse/type errors. Blocking on a transient error
- * is safe (the spool holds the data); quarantining on one would not be, hence the narrow list.
+ * run) except errors that name the data as the problem: validation errors (`ZodError`,
+ * `InvalidInputError` of `@genledger/clickhouse`), an error with `retryable: false`, and
+ * ClickHouse parse/type errors. Blocking on a transient error is safe (the spool holds the
+ * data); quarantining on one would not be, hence the narrow list.
  */
 export function isRetryableWriteError(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return true;
-  const e = error as { name?: unknown; retryable?: unknown; type?: unknown; code?: unknown };
+  const e = error as {
+    name?: unknown;
+    retryable?: unknown;
+    type?: unknown;
+    code?: unknown;
+    clickhouseCode?: unknown;
+  };
   if (e.retryable === false) return false;
-  if (e.name === "ZodError") return false;
+  if (e.name === "ZodError" || e.name === "InvalidInputError" || e.code === "INVALID_INPUT") return false;
+  // `type` on @clickhouse/client's ClickHouseError; `code` on @genledger/clickhouse's QueryError.
   if (typeof e.type === "string" && DATA_ERROR_TYPES.has(e.type)) return false;
-  if (e.name === "ClickHouseError" && typeof e.code === "string" && DATA_ERROR_CODES.has(e.code))
+  if (typeof e.code === "string" && DATA_ERROR_TYPES.has(e.code)) return false;
+  if (typeof e.clickhouseCode === "string" && DATA_ERROR_CODES.has(e.clickhouseCode)) return false;
+  if (e.name === "ClickHouseError" && typeof e.code === "string" && DATA_ERROR_CODES.has(e.code)) {
     return false;
+  }
   return true;
 }

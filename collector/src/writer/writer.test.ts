@@ -258,5 +258,10 @@ describe("retry policy", () => {
     expect(isRetryableWriteError(Object.assign(new Error("x"), { type: "TYPE_MISMATCH" }))).toBe(false);
     expect(isRetryableWriteError(Object.assign(new Error("x"), { type: "UNKNOWN_TABLE" }))).toBe(true);
     expect(isRetryableWriteError(Object.assign(new Error("x"), { retryable: false }))).toBe(false);
+    const named = (name: string, code: string) => Object.assign(new Error("x"), { name, code });
+    expect(isRetryableWriteError(named("InvalidInputError", "INVALID_INPUT"))).toBe(false);
+    expect(isRetryableWriteError(named("QueryError", "CANNOT_PARSE_TEXT"))).toBe(false);
+    expect(isRetryableWriteError(named("QueryError", "UNKNOWN_TABLE"))).toBe(true);
+    expect(isRetryableWriteError(named("QueryError", "QUERY_FAILED"))).toBe(true);
   });
 });

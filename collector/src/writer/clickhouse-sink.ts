@@ -1,0 +1,19 @@
+import type { Store } from "@genledger/clickhouse";
+import { insertGenerations, insertSpans, markAbandoned } from "@genledger/clickhouse";
+import type { WriterSink } from "./types.ts";
+
+/**
+ * The writer's sink for a ClickHouse store: `insertGenerations` (which skips final records that
+ * are already stored) and `insertSpans`, both with the writer's dedup token.
+ */
+export function clickHouseSink(store: Store): WriterSink {
+  return {
+    insertGenerations: (generations, options) => insertGenerations(store, generations, options),
+    insertSpans: (spans, options) => insertSpans(store, spans, options),
+  };
+}
+
+/** The sweeper's `markAbandoned` for a ClickHouse store. */
+export function clickHouseMarkAbandoned(store: Store): (options: { olderThan: Date }) => Promise<number> {
+  return (options) => markAbandoned(store, options);
+}
