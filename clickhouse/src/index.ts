@@ -75,6 +75,7 @@ export {
   DEFAULT_COOLDOWN_SECONDS,
   DEFAULT_ERROR_RATE_OPTIONS,
   DEFAULT_SPIKE_OPTIONS,
+  dataSince,
   defaultGranularity,
   deleteAlertRule,
   deleteBudget,

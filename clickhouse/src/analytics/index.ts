@@ -78,6 +78,7 @@ export { listRepriceAudit, rebuildTagRollup, repriceGenerations } from "./repric
 export type { AbuseReport, TimeWindow } from "./signals.ts";
 export {
   abuseReport,
+  dataSince,
   errorCountsInWindows,
   spendInWindows,
   unpricedModels,

@@ -240,3 +240,18 @@ export async function unpricedModels(
     firstSeenAt: parseChTime(r.first),
   }));
 }
+
+/** Start of the first hour with final generations of the project (null when none): history before it is missing, not zero. */
+export async function dataSince(
+  store: AnalyticsStore,
+  query: { projectId?: string } = {},
+): Promise<Date | null> {
+  const params: Params = {};
+  const [row] = await selectRows(
+    store,
+    `SELECT toString(min(hour)) AS first, count() AS n FROM generation_rollups_hourly WHERE ${projectSql(query.projectId, params)}`,
+    z.object({ first: z.string(), n: count }),
+    params,
+  );
+  return row && row.n > 0 ? parseChTime(row.first) : null;
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AlertKv } from "./types.ts";
+import type { KvStore } from "@genledger/core";
 
 /** Default KvStore key of the alert evaluator's leader lock. */
 export const LEADER_KEY = "genledger:alerts:leader";
@@ -16,7 +16,7 @@ export interface LeaderLock {
 
 /** Options of {@link createLeaderLock}. */
 export interface LeaderLockOptions {
-  kv: AlertKv;
+  kv: Pick<KvStore, "get" | "set" | "del">;
   key?: string;
   owner?: string;
   /** Lease length. Choose a few evaluation intervals, so one slow cycle does not lose it. Default 180 s. */

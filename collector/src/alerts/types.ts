@@ -1,13 +1,4 @@
-/** What an alert rule watches. */
-export const ALERT_KINDS = [
-  "cost_spike",
-  "budget_threshold",
-  "abuse_score",
-  "error_rate_spike",
-  "unpriced_model",
-] as const;
-/** One of {@link ALERT_KINDS}. */
-export type AlertKind = (typeof ALERT_KINDS)[number];
+import type { AlertKind } from "@genledger/clickhouse";
 
 /** How loud an alert is. */
 export type AlertSeverity = "info" | "warning" | "critical";
@@ -37,16 +28,6 @@ export interface WebhookTarget {
   format: "json" | "slack";
   /** When set, the JSON body is signed: `x-genledger-signature: sha256=<hex HMAC of the body>`. */
   secret?: string;
-}
-
-/**
- * The part of the core `KvStore` the alerts use. Structural, so the core store (memory, Redis,
- * Upstash) fits as-is.
- */
-export interface AlertKv {
-  get(key: string): Promise<string | null>;
-  set(key: string, value: string, options?: { ttlSeconds?: number; nx?: boolean }): Promise<boolean>;
-  del(key: string): Promise<unknown>;
 }
 
 /** A `fetch` as the alerts call it (injectable for tests). */

@@ -122,3 +122,17 @@ function parseRetryAfter(value: string | null): number | null {
   const date = Date.parse(value);
   return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
 }
+
+/**
+ * A webhook target from a URL (e.g. `GENLEDGER_ALERT_WEBHOOK_URL`): Slack incoming-webhook URLs
+ * (`hooks.slack.com`) get the Slack format, everything else generic JSON.
+ */
+export function webhookTarget(url: string, secret?: string): WebhookTarget {
+  let host = "";
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    throw new RangeError(`alert webhook URL is not a URL: "${url}"`);
+  }
+  return { url, format: host === "hooks.slack.com" ? "slack" : "json", ...(secret ? { secret } : {}) };
+}
