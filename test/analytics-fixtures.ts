@@ -65,7 +65,7 @@ export function seasonalTraffic(options: {
   days: number;
   perHour: (hourOfDay: number) => number;
   seed?: number;
-  overrides?: Partial<GenerationInput>;
+  overrides?: Partial<Omit<GenerationInput, "startedAt">>;
 }): Generation[] {
   const random = seededRandom(options.seed ?? 42);
   const out: Generation[] = [];
