@@ -140,7 +140,10 @@ export class GenledgerIntegration {
       tapProviderStream(result, state);
       return result;
     };
-    return shared().callScope.run(state, () => this.inner.executeLanguageModelCall({ ...event, execute }));
+    // The wrapped integration reads only these two fields; copying the whole event costs per call.
+    return shared().callScope.run(state, () =>
+      this.inner.executeLanguageModelCall({ callId: event.callId, execute }),
+    );
   }
 
   onLanguageModelCallEnd(event: AnyEvent): void {
@@ -166,22 +169,31 @@ export class GenledgerIntegration {
   onEnd(event: AnyEvent): void {
     const state = this.stateOf(event);
     const outcome = state ? this.annotateEnd(state, "end", event) : undefined;
-    this.inner.onEnd(event as never);
-    if (state) this.finished(state, outcome);
+    try {
+      this.inner.onEnd(event as never);
+    } finally {
+      if (state) this.finished(state, outcome);
+    }
   }
 
   onAbort(event: AnyEvent): void {
     const state = this.stateOf(event);
     const outcome = state ? this.annotateEnd(state, "abort", event) : undefined;
-    this.inner.onAbort(event as never);
-    if (state) this.finished(state, outcome);
+    try {
+      this.inner.onAbort(event as never);
+    } finally {
+      if (state) this.finished(state, outcome);
+    }
   }
 
   onError(event: unknown): void {
     const state = this.stateOf(event as AnyEvent);
     const outcome = state ? this.annotateEnd(state, "error", event as AnyEvent) : undefined;
-    this.inner.onError(event);
-    if (state) this.finished(state, outcome);
+    try {
+      this.inner.onError(event);
+    } finally {
+      if (state) this.finished(state, outcome);
+    }
   }
 
   private stateOf(event: AnyEvent | undefined): CallState | undefined {
