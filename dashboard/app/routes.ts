@@ -20,4 +20,11 @@ export default [
   route("api/v1/generations/:id", "routes/api-generation.ts"),
   route("*", "routes/not-found.tsx"),
   // Analytics pages (costs, abuse, budgets, alerts) go below this line.
+  route("costs", "routes/costs.tsx"),
+  route("costs/reprice", "routes/costs-reprice.tsx"),
+  route("abuse", "routes/abuse.tsx"),
+  route("budgets", "routes/budgets.tsx"),
+  route("alerts", "routes/alerts.tsx"),
+  route("api/v1/costs", "routes/api-costs.ts"),
+  route("api/v1/costs.csv", "routes/api-costs-csv.ts"),
 ] satisfies RouteConfig;
