@@ -13,6 +13,7 @@ import { type Attributes, type DecodedSpan, STATUS_CODE } from "../otlp/types.ts
 import { readBoolean, readJson, readNumber, readString, readStringArray, toJsonText } from "./attributes.ts";
 import type { IngestNotes } from "./notes.ts";
 import { RejectedGeneration } from "./notes.ts";
+import { providerNameOf } from "./provider-name.ts";
 import { isPendingMarker } from "./tree.ts";
 
 /** What every builder needs. */
@@ -209,7 +210,9 @@ export function applyGenledger(
     }
   }
   const provider = readString(attrs, ATTR.provider);
-  if (provider !== undefined && provider !== "") generation.provider = clip(provider);
+  // The instrumentation sends the AI SDK provider id ("anthropic.messages"): file it under the
+  // same name as the GenAI spans do, so one provider is one value in filters and rollups.
+  if (provider !== undefined && provider !== "") generation.provider = clip(providerNameOf(provider));
   const model = readString(attrs, ATTR.model);
   if (model !== undefined && model !== "") generation.model = clip(model);
   if (readBoolean(attrs, ATTR.cacheHit) === true) generation.cacheHit = true;
