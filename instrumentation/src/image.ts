@@ -88,11 +88,11 @@ export function imageModelMiddleware(): ImageModelMiddleware {
           ...identityAttributes(state),
         };
         if (params.seed !== undefined) attrs["gen_ai.request.seed"] = params.seed;
-        state.root = active.tracer.startSpan(`generate_image ${model.modelId}`, {
+        state.root = active.ownTracer.startSpan(`generate_image ${model.modelId}`, {
           kind: SpanKind.CLIENT,
           attributes: attrs,
         });
-        emitPendingMarker(active.tracer, state);
+        emitPendingMarker(active.ownTracer, state);
       } catch (error) {
         log?.once("image-start", "warn", `could not record an image generation: ${errorMessage(error)}`);
       }

@@ -18,8 +18,10 @@ import { tapProviderStream } from "./stream-tap.ts";
 
 /** What the integration needs from the runtime. */
 export interface IntegrationDeps {
-  /** The tracer of genledger's provider. */
+  /** The tracer the AI SDK's spans are made with (scope `gen_ai`, as `@ai-sdk/otel`'s own). */
   tracer: Tracer;
+  /** The tracer of genledger's own spans (scope `genledger`): pending markers. */
+  ownTracer: Tracer;
   pricer: Pricer;
   log: Logger;
   /** Called once per generation after its span ended. */
@@ -126,7 +128,7 @@ export class GenledgerIntegration {
     // The rest of the operation (its provider calls, middleware) runs in this async context.
     shared().callScope.enterWith(state);
     try {
-      emitPendingMarker(this.deps.tracer, state, this.annotateStart(state, event));
+      emitPendingMarker(this.deps.ownTracer, state, this.annotateStart(state, event));
     } catch (error) {
       this.deps.log.once("start", "warn", `could not annotate a generation: ${errorMessage(error)}`);
     }

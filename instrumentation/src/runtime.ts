@@ -23,7 +23,13 @@ export interface Runtime {
     | {
         provider: TracerProvider;
         processor: GenledgerSpanProcessor;
+        /** Scope `gen_ai`: the AI SDK's spans. */
         tracer: Tracer;
+        /**
+         * Scope `genledger`: spans genledger makes itself (pending markers, image generations), so a
+         * collector does not take them for the AI SDK's inner spans.
+         */
+        ownTracer: Tracer;
         integration: GenledgerIntegration;
         pricer: Pricer;
         removeExitHooks: () => void;
@@ -172,16 +178,18 @@ export function init(options: GenledgerOptions = {}): void {
     });
     ensureContextManager();
     const tracer = provider.getTracer("gen_ai", VERSION);
+    const ownTracer = provider.getTracer("genledger", VERSION);
     const pricer = createPricer(config.pricesFile, log);
     const integration = new GenledgerIntegration({
       tracer,
+      ownTracer,
       pricer,
       log,
       onFinished: finishGeneration,
     });
     registerTelemetry(integration as unknown as Telemetry);
     const removeExitHooks = installExitHooks(runtime, processor);
-    runtime.active = { provider, processor, tracer, integration, pricer, removeExitHooks };
+    runtime.active = { provider, processor, tracer, ownTracer, integration, pricer, removeExitHooks };
     holder.runtime = runtime;
     log.debug(`recording AI SDK generations to ${config.exporter ? "a custom exporter" : config.tracesUrl}`);
   } catch (error) {
