@@ -36,6 +36,8 @@ describe("image generation", () => {
     const spans = await capture.spans();
     const span = onlyGeneration(spans);
     expect(span.name).toBe("generate_image dall-e-3");
+    // Not the AI SDK's `gen_ai` scope: a collector must not take it for an SDK inner span.
+    expect(span.instrumentationScope.name).toBe("genledger");
     expect(span.attributes["gen_ai.operation.name"]).toBe("generate_image");
     expect(span.attributes[ATTR.generationId]).toBe(gen.id);
     expect(span.attributes[ATTR.userId]).toBe("artist");
