@@ -12,6 +12,12 @@ import { ABUSIVE_USER_ID, makeUsers, planBackfill } from "./world.ts";
 // Simulated calls trip the AI SDK's warnings on purpose (content filters, aborts): keep the output readable.
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
 
+const dropNote = () => {
+  const { droppedQueueFull, droppedExportFailed } = stats();
+  return droppedQueueFull + droppedExportFailed === 0
+    ? ""
+    : ` (spans dropped: ${fmt(droppedQueueFull)} queue full, ${fmt(droppedExportFailed)} export failed)`;
+};
 const say = (line: string) => process.stdout.write(`[demo] ${line}\n`);
 const fmt = (n: number) => n.toLocaleString("en-US");
 const describe = (t: Tally) =>
@@ -69,7 +75,8 @@ if (options.days > 0 && options.perUserPerDay > 0) {
   const tally = await runBackfill(planned, {
     concurrency: options.concurrency,
     random,
-    backpressure: { queued: () => stats().queued, highWater: 1_000 },
+    // Both export queues together stay well under the smaller one (pending markers, 512 spans).
+    backpressure: { queued: () => stats().queued, highWater: 250, flush },
     onProgress: (done) =>
       say(`  ${fmt(done)} / ${fmt(planned.length)} (${stats().dropped} spans dropped so far)`),
     stopped: () => stopping,

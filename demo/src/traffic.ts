@@ -13,8 +13,10 @@ export const total = (t: Tally) => t.complete + t.error + t.aborted;
 export interface Backpressure {
   /** Spans waiting for export. */
   queued(): number;
-  /** Above this many queued spans the backfill waits. */
+  /** Above this many queued spans the backfill exports them and waits. */
   highWater: number;
+  /** Exports what is queued now. */
+  flush(): Promise<void>;
 }
 
 const research = FEATURES.find((f) => f.name === "research-agent")!;
@@ -89,10 +91,17 @@ export async function runBackfill(
   const tally = newTally();
   let next = 0;
   let done = 0;
+  let flushing: Promise<void> | undefined;
   const worker = async () => {
     while (next < planned.length && !options.stopped()) {
       const item = planned[next++]!;
-      while (options.backpressure.queued() > options.backpressure.highWater) await pause(25);
+      // One worker flushes; the others wait for the queue to drain rather than pile on.
+      while (options.backpressure.queued() > options.backpressure.highWater) {
+        flushing ??= options.backpressure.flush().finally(() => {
+          flushing = undefined;
+        });
+        await flushing;
+      }
       const call = item.call ?? { user: item.user, feature: item.feature };
       tally[await atTime(item.at, () => simulate(call, options.random))]++;
       if (++done % 250 === 0) options.onProgress(done);
