@@ -88,7 +88,7 @@ describe("repriceGenerations", () => {
       actor: "admin@x",
       dryRun: true,
     });
-    expect(r.generations).toBe(99); // 100 widget calls minus the cache hit
+    expect(r.generations).toBe(100);
     expect((await getGeneration(store, "r2"))?.cost?.total).toBe(1_000_002);
   });
 
@@ -100,9 +100,10 @@ describe("repriceGenerations", () => {
       to: new Date(start + 48 * HOUR),
       actor: "admin@x",
     });
-    // widget-1: even i, minus the cache hit (i = 10).
-    const widget = Array.from({ length: 200 }, (_, i) => i).filter((i) => i % 2 === 0 && i !== 10);
-    const expectedAfter = widget.reduce((s, i) => s + BigInt((1000 + i) * 2000 + (100 + i) * 8000), 0n);
+    // widget-1: even i; the cache hit (i = 10) keeps a zero cost and saves the new price.
+    const widget = Array.from({ length: 200 }, (_, i) => i).filter((i) => i % 2 === 0);
+    const price = (i: number) => (1000 + i) * 2000 + (100 + i) * 8000;
+    const expectedAfter = widget.filter((i) => i !== 10).reduce((s, i) => s + BigInt(price(i)), 0n);
     const expectedBefore = widget.filter((i) => i % 4 !== 0).reduce((s, i) => s + BigInt(1_000_000 + i), 0n);
     expect(r).toMatchObject({
       generations: widget.length,
@@ -115,7 +116,11 @@ describe("repriceGenerations", () => {
     const g = await getGeneration(store, "r4");
     expect(g).toMatchObject({ unpriced: false, priceEntry: entry.id, status: "complete" });
     expect(g?.cost?.total).toBe(1004 * 2000 + 104 * 8000);
-    expect((await getGeneration(store, "r10"))?.cacheHit).toBe(true);
+    expect(await getGeneration(store, "r10")).toMatchObject({
+      cacheHit: true,
+      cost: { total: 0 },
+      costSavedNanos: price(10),
+    });
     expect((await getGeneration(store, "r1"))?.cost?.total).toBe(1_000_001);
 
     for (const [table, key] of [

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import {
   computeCost,
+  type GenerationCost,
   lookupPrice,
   type PriceCatalog,
   type PriceEntry,
@@ -15,7 +16,7 @@ import { type AnalyticsStore, chTime, insertRows, parseChTime, runCommand, selec
 
 const FINAL = "status IN ('complete', 'error', 'aborted')";
 const DAY_MS = 86_400_000;
-const BATCH = 5000;
+const BATCH = 20_000;
 /** Version = status rank * 1e13 + write time in ms (see migration 0001). */
 const RANK_UNIT = 10_000_000_000_000;
 
@@ -62,6 +63,8 @@ const PairRow = z.object({
 });
 const CandidateRow = z.object({
   id: z.string(),
+  started_at: z.string(),
+  cache_hit: z.coerce.boolean(),
   input_tokens: z.coerce.number(),
   output_tokens: z.coerce.number(),
   cache_read_tokens: z.coerce.number(),
@@ -84,8 +87,8 @@ function validEntry(entry: unknown): PriceEntry {
 /**
  * Applies a corrected or new price entry to the final generations of a time range: each matching
  * generation (its recorded provider and responded model, else requested model, matched as the
- * catalog would) gets a new row version with the recomputed cost and the entry's ID. Cache hits
- * keep their zero cost. Afterwards the rollups of the touched days are rebuilt from the raw table
+ * catalog would) gets a new row version with the recomputed cost and the entry's ID (a cache hit
+ * keeps its zero cost; the price sets what it saved). Afterwards the rollups of the touched days are rebuilt from the raw table
  * (`reconcileRollups`, plus the tag rollup), so they stay exact, and an audit row records who, when,
  * the range, the models and the totals before and after. Run it for closed periods: generations of
  * the range arriving from another process during the rebuild may be missed by it.
@@ -109,9 +112,9 @@ export async function repriceGenerations(store: AnalyticsStore, input: RepriceIn
     AND ({projectId:String} = '' OR project_id = {projectId:String})
     AND ({provider:String} = '' OR provider = {provider:String})
     AND ({model:String} = '' OR model = {model:String})`;
-  const latest = (columns: string, extra = "") =>
-    `SELECT ${columns} FROM (SELECT ${columns}, status, cache_hit FROM generations WHERE ${scope} ${extra}
-       ORDER BY version DESC LIMIT 1 BY id) WHERE ${FINAL} AND NOT cache_hit`;
+  const latest = (columns: string, extra = "", withCacheHit = false) =>
+    `SELECT ${columns}${withCacheHit ? ", cache_hit" : ""} FROM (SELECT ${columns}, status, cache_hit FROM generations
+       WHERE ${scope} ${extra} ORDER BY version DESC LIMIT 1 BY id) WHERE ${FINAL}`;
 
   // Which recorded (provider, model) pairs does the entry price? Decided as the catalog would.
   const pairs = await selectRows(
@@ -146,48 +149,59 @@ export async function repriceGenerations(store: AnalyticsStore, input: RepriceIn
   const pairFilter = "AND concat(provider, '\\x1f', model, '\\x1f', response_model) IN {pairs:Array(String)}";
 
   await withWriteLock(store, async () => {
-    // Day by day keeps memory bounded on large ranges.
-    for (let dayStart = input.from.getTime(); dayStart < input.to.getTime(); ) {
-      const dayEnd = Math.min(input.to.getTime(), Math.floor(dayStart / DAY_MS) * DAY_MS + DAY_MS);
-      const dayParams = { ...pairParams, from: chTime(new Date(dayStart)), to: chTime(new Date(dayEnd)) };
-      const rows = await selectRows(
-        store,
-        latest(
-          "id, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, images, has_cost, cost_total",
-          pairFilter,
-        ),
-        CandidateRow,
-        dayParams,
-      );
-      for (let i = 0; i < rows.length; i += BATCH) {
-        const batch = rows.slice(i, i + BATCH);
-        const priced: Array<{ id: string; cost: ReturnType<typeof computeCost> }> = [];
-        for (const row of batch) {
-          try {
-            const cost = computeCost(entry, {
-              inputTokens: row.input_tokens,
-              outputTokens: row.output_tokens,
-              cacheReadTokens: row.cache_read_tokens,
-              cacheWriteTokens: row.cache_write_tokens,
-              reasoningTokens: row.reasoning_tokens,
-              images: row.images,
-            });
-            priced.push({ id: row.id, cost });
-            result.generations++;
-            if (row.has_cost) {
-              result.pricedBefore++;
-              result.beforeNanos += row.cost_total;
-            }
-            result.afterNanos += BigInt(cost.totalNanos);
-          } catch (error) {
-            if (!(error instanceof PricingError)) throw error;
-            result.skipped++;
-          }
+    // Light columns only (ids and usage), ordered by time so each write covers a narrow range.
+    const rows = await selectRows(
+      store,
+      `${latest(
+        "id, started_at, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, images, has_cost, cost_total",
+        pairFilter,
+        true,
+      )} ORDER BY started_at`,
+      CandidateRow,
+      pairParams,
+    );
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const batch = rows.slice(i, i + BATCH);
+      const priced: Priced[] = [];
+      for (const row of batch) {
+        let cost: GenerationCost;
+        try {
+          cost = computeCost(entry, {
+            inputTokens: row.input_tokens,
+            outputTokens: row.output_tokens,
+            cacheReadTokens: row.cache_read_tokens,
+            cacheWriteTokens: row.cache_write_tokens,
+            reasoningTokens: row.reasoning_tokens,
+            images: row.images,
+          });
+        } catch (error) {
+          if (!(error instanceof PricingError)) throw error;
+          result.skipped++;
+          continue;
         }
-        if (priced.length === 0 || result.dryRun) continue;
-        await writeVersions(store, entry.id, priced, dayParams, pairFilter);
+        priced.push({ id: row.id, cost, cacheHit: row.cache_hit });
+        result.generations++;
+        if (row.has_cost) {
+          result.pricedBefore++;
+          result.beforeNanos += row.cost_total;
+        }
+        // A cache hit cost nothing: the price only changes what it saved.
+        if (!row.cache_hit) result.afterNanos += BigInt(cost.totalNanos);
       }
-      dayStart = dayEnd;
+      if (priced.length === 0 || result.dryRun) continue;
+      const first = batch[0]!.started_at;
+      const last = batch.at(-1)!.started_at;
+      await writeVersions(
+        store,
+        entry.id,
+        priced,
+        {
+          ...pairParams,
+          from: first,
+          to: chTime(new Date(parseChTime(last).getTime() + 1)),
+        },
+        pairFilter,
+      );
     }
   });
   if (result.dryRun || result.generations === 0) return result;
@@ -215,15 +229,24 @@ export async function repriceGenerations(store: AnalyticsStore, input: RepriceIn
   return result;
 }
 
-/** Inserts a new version of each generation with its new cost; everything else is copied as stored. */
+interface Priced {
+  id: string;
+  cost: GenerationCost;
+  cacheHit: boolean;
+}
+
+/**
+ * Inserts a new version of each generation with its new cost; everything else is copied as stored.
+ * A cache hit keeps a zero cost and gets the new price as what it saved.
+ */
 async function writeVersions(
   store: AnalyticsStore,
   entryId: string,
-  priced: Array<{ id: string; cost: ReturnType<typeof computeCost> }>,
+  priced: Priced[],
   params: Params,
   pairFilter: string,
 ): Promise<void> {
-  const column = (pick: (c: ReturnType<typeof computeCost>) => number) => priced.map((p) => pick(p.cost));
+  const column = (pick: (c: GenerationCost) => number) => priced.map((p) => (p.cacheHit ? 0 : pick(p.cost)));
   const map = (name: string) => `transform(id, {ids:Array(String)}, {${name}:Array(UInt64)}, toUInt64(0))`;
   await runCommand(
     store,
@@ -232,6 +255,7 @@ async function writeVersions(
        ${map("total")} AS cost_total, ${map("input")} AS cost_input, ${map("output")} AS cost_output,
        ${map("cacheRead")} AS cost_cache_read, ${map("cacheWrite")} AS cost_cache_write,
        ${map("reasoning")} AS cost_reasoning, ${map("image")} AS cost_image,
+       if(cache_hit, ${map("saved")}, cost_saved_nanos) AS cost_saved_nanos,
        true AS has_cost, false AS unpriced, {entry:String} AS price_entry,
        intDiv(version, ${RANK_UNIT}) * ${RANK_UNIT} + {now:UInt64} AS version)
      FROM (SELECT * FROM generations
@@ -250,6 +274,7 @@ async function writeVersions(
       cacheWrite: column((c) => c.cacheWriteNanos),
       reasoning: column((c) => c.reasoningNanos),
       image: column((c) => c.imageNanos),
+      saved: priced.map((p) => (p.cacheHit ? p.cost.totalNanos : 0)),
       entry: entryId,
       now: Date.now(),
     },
