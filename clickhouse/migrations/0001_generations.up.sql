@@ -22,8 +22,8 @@ CREATE TABLE IF NOT EXISTS {{local:generations}}{{on_cluster}}
     -- Bodies as JSON (the domain Prompt / Output), plain text for search, short previews for lists.
     prompt String CODEC(ZSTD(3)){{ttl_text:started_at}},
     output String CODEC(ZSTD(3)){{ttl_text:started_at}},
-    prompt_text String CODEC(ZSTD(3)){{ttl_text:started_at}},
-    output_text String CODEC(ZSTD(3)){{ttl_text:started_at}},
+    prompt_text String CODEC(ZSTD(1)){{ttl_text:started_at}},
+    output_text String CODEC(ZSTD(1)){{ttl_text:started_at}},
     prompt_preview String CODEC(ZSTD(1)){{ttl_text:started_at}},
     output_preview String CODEC(ZSTD(1)){{ttl_text:started_at}},
     finish_reason LowCardinality(String),
@@ -56,7 +56,7 @@ CREATE TABLE IF NOT EXISTS {{local:generations}}{{on_cluster}}
     trace_id String CODEC(ZSTD(1)),
     span_id String CODEC(ZSTD(1)),
     error Nullable(String) CODEC(ZSTD(1)),
-    INDEX idx_id id TYPE bloom_filter(0.001) GRANULARITY 1,
+    -- No bloom filter on id: lookups go through generation_ids (see docs/decisions/001).
     INDEX idx_user user_id TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_trace trace_id TYPE bloom_filter(0.01) GRANULARITY 1
 )

@@ -134,10 +134,10 @@ export function generationToRow(g: Generation, version: number): GenerationInser
   };
 }
 
-// ClickHouse sends UInt64 as JSON strings; counts fit a double, money is exact only as bigint.
-const count = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(Number);
-const nanos = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(Number);
-const time = z.string().transform((text) => fromChTime(text));
+// ClickHouse sends UInt64 as JSON strings (output_format_json_quote_64bit_integers = 1). The schemas
+// stay plain (no unions or transforms, ~7x cheaper per row); the converters do the conversion.
+const u64 = z.string();
+const time = z.string();
 
 const BaseRow = z.object({
   id: z.string(),
@@ -153,25 +153,25 @@ const BaseRow = z.object({
   model: z.string(),
   response_model: z.string(),
   finish_reason: z.string(),
-  input_tokens: count,
-  output_tokens: count,
-  cache_read_tokens: count,
-  cache_write_tokens: count,
-  reasoning_tokens: count,
-  images: count,
+  input_tokens: u64,
+  output_tokens: u64,
+  cache_read_tokens: u64,
+  cache_write_tokens: u64,
+  reasoning_tokens: u64,
+  images: u64,
   has_cost: z.boolean(),
-  cost_total: nanos,
-  cost_input: nanos,
-  cost_output: nanos,
-  cost_cache_read: nanos,
-  cost_cache_write: nanos,
-  cost_reasoning: nanos,
-  cost_image: nanos,
+  cost_total: u64,
+  cost_input: u64,
+  cost_output: u64,
+  cost_cache_read: u64,
+  cost_cache_write: u64,
+  cost_reasoning: u64,
+  cost_image: u64,
   unpriced: z.boolean(),
   price_entry: z.string(),
   cache_hit: z.boolean(),
   cache_source_id: z.string(),
-  cost_saved_nanos: nanos,
+  cost_saved_nanos: u64,
   warnings: z.array(z.string()),
   redactions: z.array(z.string()),
   started_at: time,
@@ -218,39 +218,50 @@ function baseToDomain(row: z.infer<typeof BaseRow>): Omit<Generation, "prompt" |
     responseModel: row.response_model,
     finishReason: row.finish_reason,
     usage: {
-      inputTokens: row.input_tokens,
-      outputTokens: row.output_tokens,
-      cacheReadTokens: row.cache_read_tokens,
-      cacheWriteTokens: row.cache_write_tokens,
-      reasoningTokens: row.reasoning_tokens,
-      images: row.images,
+      inputTokens: toNumber(row.input_tokens),
+      outputTokens: toNumber(row.output_tokens),
+      cacheReadTokens: toNumber(row.cache_read_tokens),
+      cacheWriteTokens: toNumber(row.cache_write_tokens),
+      reasoningTokens: toNumber(row.reasoning_tokens),
+      images: toNumber(row.images),
     },
     cost: row.has_cost
       ? {
-          total: row.cost_total,
-          input: row.cost_input,
-          output: row.cost_output,
-          cacheRead: row.cost_cache_read,
-          cacheWrite: row.cost_cache_write,
-          reasoning: row.cost_reasoning,
-          image: row.cost_image,
+          total: toNumber(row.cost_total),
+          input: toNumber(row.cost_input),
+          output: toNumber(row.cost_output),
+          cacheRead: toNumber(row.cost_cache_read),
+          cacheWrite: toNumber(row.cost_cache_write),
+          reasoning: toNumber(row.cost_reasoning),
+          image: toNumber(row.cost_image),
         }
       : null,
     unpriced: row.unpriced,
     priceEntry: row.price_entry,
     cacheHit: row.cache_hit,
     cacheSourceId: row.cache_source_id,
-    costSavedNanos: row.cost_saved_nanos,
+    costSavedNanos: toNumber(row.cost_saved_nanos),
     warnings: row.warnings,
     redactions: row.redactions,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
+    startedAt: fromChTime(row.started_at),
+    finishedAt: row.finished_at === null ? null : fromChTime(row.finished_at),
     latencyMs: row.latency_ms,
     ttftMs: row.ttft_ms,
     traceId: row.trace_id,
     spanId: row.span_id,
     error: row.error,
   };
+}
+
+/**
+ * A UInt64 column value as a number. Domain counts and nano-dollar amounts are capped at 2^53 - 1
+ * by the core schema, so they convert exactly; anything else is a corrupt row.
+ */
+export function toNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`not a safe unsigned integer: "${text}"`);
+  return value;
 }
 
 /** All text sent to the model, for search: system, message text and reasoning, tool arguments, embed inputs. */
@@ -290,7 +301,11 @@ function stringify(value: unknown): string {
 
 /** At most {@link PREVIEW_LENGTH} characters with whitespace collapsed, never cutting a surrogate pair. */
 export function preview(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
+  // Only the head matters; collapsing whitespace over a whole prompt would cost as much as the insert.
+  const flat = text
+    .slice(0, PREVIEW_LENGTH * 4)
+    .replace(/\s+/g, " ")
+    .trim();
   if (flat.length <= PREVIEW_LENGTH) return flat;
   let cut = flat.slice(0, PREVIEW_LENGTH - 1);
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);

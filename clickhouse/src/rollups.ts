@@ -56,8 +56,9 @@ const COLUMNS: Record<RollupDimension, string> = {
   status: "toString(status)",
 };
 
-const count = z.union([z.string(), z.number()]).transform(Number);
-const money = z.string().regex(/^\d+$/).transform(BigInt);
+// Plain string schemas (UInt64 arrives quoted): per-row validation stays cheap on large results.
+const count = z.string();
+const money = z.string();
 const RollupRow = z.object({
   bucket: z.string(),
   dim_user: z.string().optional(),
@@ -145,16 +146,16 @@ export async function spendRollup(store: Store, query: SpendRollupQuery): Promis
   return rows.map((row) => {
     const out: SpendRow = {
       bucket: fromChTime(row.bucket),
-      requests: row.requests,
-      inputTokens: row.input_tokens,
-      outputTokens: row.output_tokens,
-      cacheReadTokens: row.cache_read_tokens,
-      cacheWriteTokens: row.cache_write_tokens,
-      reasoningTokens: row.reasoning_tokens,
-      costNanos: row.cost_nanos,
-      unpricedRequests: row.unpriced_requests,
-      cacheHits: row.cache_hits,
-      savedNanos: row.saved_nanos,
+      requests: Number(row.requests),
+      inputTokens: Number(row.input_tokens),
+      outputTokens: Number(row.output_tokens),
+      cacheReadTokens: Number(row.cache_read_tokens),
+      cacheWriteTokens: Number(row.cache_write_tokens),
+      reasoningTokens: Number(row.reasoning_tokens),
+      costNanos: BigInt(row.cost_nanos),
+      unpricedRequests: Number(row.unpriced_requests),
+      cacheHits: Number(row.cache_hits),
+      savedNanos: BigInt(row.saved_nanos),
     };
     for (const dimension of groupBy) out[dimension] = row[`dim_${dimension}`] ?? "";
     return out;

@@ -1,0 +1,140 @@
+// Store benchmark: loads BENCH_ROWS generations (~2.5 KB each; default 1,000,000) into a fresh
+// embedded ClickHouse through insertGenerations (the production insert path, BENCH_BATCH rows per
+// insert, default 50,000), then measures getGeneration over 1,000 random IDs and a spend query
+// (user x model x day over all rows) through spendRollup, median of 5.
+// Run: npm run bench:store   (BENCH_ROWS=100000 for a quick run; BENCH_KEEP=1 keeps the data dir)
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+import {
+  createClickHouse,
+  getGeneration,
+  insertGenerations,
+  queryRows,
+  spendRollup,
+} from "../clickhouse/src/index.ts";
+import { createGenerationSource } from "./store-data.ts";
+
+const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const batchSize = Number(process.env.BENCH_BATCH ?? 50_000);
+const lookups = Number(process.env.BENCH_LOOKUPS ?? 1_000);
+const days = 30;
+const end = new Date(Date.UTC(2026, 10, 1));
+
+const dataDir = process.env.BENCH_DIR ?? mkdtempSync(join(tmpdir(), "genledger-bench-store-"));
+const store = await createClickHouse({ url: "", dataDir });
+const source = createGenerationSource({ count: rows, days, end });
+const ids: string[] = [];
+const idEvery = Math.max(1, Math.floor(rows / 20_000));
+
+console.log(
+  `store bench: ${rows.toLocaleString("en")} rows, batches of ${batchSize.toLocaleString("en")}, data in ${dataDir}`,
+);
+let bytes = 0;
+let generateMs = 0;
+let insertMs = 0;
+for (let offset = 0; offset < rows; offset += batchSize) {
+  const t0 = performance.now();
+  const batch = Array.from({ length: Math.min(batchSize, rows - offset) }, (_, k) => source(offset + k));
+  for (const [k, g] of batch.entries()) if ((offset + k) % idEvery === 0) ids.push(g.id);
+  if (offset === 0) bytes = batch.slice(0, 200).reduce((n, g) => n + JSON.stringify(g).length, 0) / 200;
+  const t1 = performance.now();
+  const result = await insertGenerations(store, batch);
+  const t2 = performance.now();
+  if (result.inserted !== batch.length) throw new Error(`inserted ${result.inserted} of ${batch.length}`);
+  generateMs += t1 - t0;
+  insertMs += t2 - t1;
+  process.stdout.write(
+    `\r  loaded ${(offset + batch.length).toLocaleString("en")} (${Math.round((offset + batch.length) / (insertMs / 1000)).toLocaleString("en")} rows/s)   `,
+  );
+}
+console.log();
+
+const Count = z.object({ n: z.coerce.number() });
+async function activeParts(): Promise<number> {
+  const [row] = await queryRows(
+    store,
+    "SELECT count() AS n FROM system.parts WHERE database = currentDatabase() AND table = 'generations' AND active",
+    Count,
+  );
+  return row?.n ?? 0;
+}
+const partsAfterLoad = await activeParts();
+// Let background merges settle (at most 2 minutes) so reads see a steady state.
+const settleStart = performance.now();
+while (performance.now() - settleStart < 120_000) {
+  const [merging] = await queryRows(store, "SELECT count() AS n FROM system.merges", Count);
+  if ((merging?.n ?? 0) === 0) break;
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+}
+const settleMs = performance.now() - settleStart;
+
+const random = (() => {
+  let a = 7;
+  return () => {
+    a = (a * 1_103_515_245 + 12_345) % 2 ** 31;
+    return a / 2 ** 31;
+  };
+})();
+const times: number[] = [];
+for (let i = 0; i < lookups; i++) {
+  const id = ids[Math.floor(random() * ids.length)] as string;
+  const t = performance.now();
+  const found = await getGeneration(store, id);
+  times.push(performance.now() - t);
+  if (found?.id !== id) throw new Error(`lookup of ${id} failed`);
+}
+times.sort((a, b) => a - b);
+const pct = (p: number) =>
+  (times[Math.min(times.length - 1, Math.floor(p * times.length))] as number).toFixed(1);
+
+const spendTimes: number[] = [];
+let spendRows = 0;
+for (let i = 0; i < 5; i++) {
+  const t = performance.now();
+  const result = await spendRollup(store, {
+    from: new Date(end.getTime() - days * 86_400_000),
+    to: end,
+    bucket: "day",
+    groupBy: ["user", "model"],
+  });
+  spendTimes.push(performance.now() - t);
+  spendRows = result.length;
+}
+spendTimes.sort((a, b) => a - b);
+
+const Size = z.object({
+  table: z.string(),
+  rows: z.coerce.number(),
+  compressed: z.string(),
+  uncompressed: z.string(),
+});
+const sizes = await queryRows(
+  store,
+  `SELECT table, sum(rows) AS rows, formatReadableSize(sum(data_compressed_bytes)) AS compressed,
+          formatReadableSize(sum(data_uncompressed_bytes)) AS uncompressed
+   FROM system.parts WHERE database = currentDatabase() AND active GROUP BY table ORDER BY sum(data_compressed_bytes) DESC`,
+  Size,
+);
+
+console.log(
+  `  average record (JSON): ${Math.round(bytes).toLocaleString("en")} bytes; generating rows took ${(generateMs / 1000).toFixed(1)} s (not counted)`,
+);
+console.log(
+  `insert: ${Math.round(rows / (insertMs / 1000)).toLocaleString("en")} rows/s (${(insertMs / 1000).toFixed(1)} s through insertGenerations)`,
+);
+console.log(
+  `  parts after load: ${partsAfterLoad}; waited ${(settleMs / 1000).toFixed(0)} s for merges; parts now: ${await activeParts()}`,
+);
+console.log(`getGeneration: p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms (${lookups} random ids)`);
+console.log(
+  `spendRollup user x model x day over ${days} days: median ${(spendTimes[2] as number).toFixed(1)} ms (${spendRows.toLocaleString("en")} rows; runs ${spendTimes.map((t) => t.toFixed(0)).join(", ")} ms)`,
+);
+for (const s of sizes)
+  console.log(
+    `  ${s.table}: ${s.rows.toLocaleString("en")} rows, ${s.compressed} (uncompressed ${s.uncompressed})`,
+  );
+
+await store.close();
+if (!process.env.BENCH_KEEP && !process.env.BENCH_DIR) rmSync(dataDir, { recursive: true, force: true });
