@@ -96,7 +96,7 @@ for (const row of rows) console.log(row);
 // into the embedded ClickHouse with the default batch size.
 {
   const dir = mkdtempSync(join(tmpdir(), "genledger-bench-drain-"));
-  const store = await createClickHouse({ dataDir: join(dir, "data") });
+  const store = await createClickHouse({ url: "", dataDir: join(dir, "data") });
   const spool = await createSpool({ dir: join(dir, "spool"), maxBytes: 8 * 1024 ** 3 });
   const batches = Math.ceil(drainCount / 10);
   for (let i = 0; i < batches; i += 100) {

@@ -147,7 +147,7 @@ describe("collector crash safety", () => {
         `${requests.filter((r) => r.sent > 1).length} re-sent, segments in the spool at each restart: ${spooledAtRestart.join(", ")}`,
     );
 
-    const store = await createClickHouse({ dataDir });
+    const store = await createClickHouse({ url: "", dataDir });
     try {
       // Each generation's final record is stored at most once, acknowledged ones exactly once.
       const rows = await store.client.query({

@@ -107,7 +107,7 @@ let dirs: ReturnType<typeof tempDir>;
 let store: Store;
 beforeAll(async () => {
   dirs = tempDir("genledger-outage-");
-  store = await createClickHouse({ dataDir: `${dirs.path}/data` });
+  store = await createClickHouse({ url: "", dataDir: `${dirs.path}/data` });
 });
 afterAll(async () => {
   await store?.close();

@@ -12,7 +12,7 @@ import { clickHouseSink } from "../../collector/src/writer/clickhouse-sink.ts";
 import { createWriter } from "../../collector/src/writer/writer.ts";
 
 const dataDir = process.env.CHILD_DATA_DIR!;
-const store = await createClickHouse({ dataDir });
+const store = await createClickHouse({ url: "", dataDir });
 // Small segments so that kills land between seals, inserts and removals of many segments.
 const spool = await createSpool({
   dir: process.env.CHILD_SPOOL_DIR!,
