@@ -1,1 +1,1 @@
-DROP TABLE IF EXISTS members
+DROP TABLE IF EXISTS members{{on_cluster}}

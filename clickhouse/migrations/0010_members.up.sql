@@ -1,6 +1,7 @@
 -- Dashboard members. One row per change; reads use FINAL so the highest version per e-mail wins,
--- and a row with deleted = 1 removes the member.
-CREATE TABLE IF NOT EXISTS members
+-- and a row with deleted = 1 removes the member. Replicated to every node, not sharded, so any
+-- dashboard replica can resolve a session.
+CREATE TABLE IF NOT EXISTS members{{on_cluster}}
 (
     email String,
     name String,
@@ -12,5 +13,5 @@ CREATE TABLE IF NOT EXISTS members
     deleted UInt8 DEFAULT 0,
     version UInt64
 )
-ENGINE = ReplacingMergeTree(version, deleted)
+ENGINE = {{global_engine:ReplacingMergeTree(version, deleted)}}
 ORDER BY email

@@ -1,1 +1,1 @@
-DROP TABLE IF EXISTS audit_log
+DROP TABLE IF EXISTS audit_log{{on_cluster}}
