@@ -18,7 +18,10 @@ import { authMiddleware } from "./lib/auth.server.ts";
 import type { SessionMember } from "./lib/principal.ts";
 import { canManageSettings } from "./lib/roles.ts";
 
-export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: appCss }];
+export const links: Route.LinksFunction = () => [
+  { rel: "stylesheet", href: appCss },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const middleware: Route.MiddlewareFunction[] = [authMiddleware];
 
@@ -88,7 +91,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex" />
         <Meta />
-        <Links />
+        {/* Stylesheets need no nonce (CSP style-src allows self); "" keeps server and client markup equal. */}
+        <Links nonce="" />
       </head>
       <body>
         {member ? (

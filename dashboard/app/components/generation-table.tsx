@@ -54,8 +54,8 @@ export function GenerationTable({
                   )}
                 </td>
               ) : null}
-              <td className="mono">{row.model || "-"}</td>
-              <td>{row.functionId || "-"}</td>
+              <td className="mono nowrap">{row.model || "-"}</td>
+              <td className="nowrap">{row.functionId || "-"}</td>
               <td className="num">
                 {formatCount(row.inputTokens)} / {formatCount(row.outputTokens)}
               </td>

@@ -74,7 +74,7 @@ export function PartView({ part, markdown }: { part: MessagePart; markdown: bool
       );
     case "tool_call":
       return (
-        <div className="tool">
+        <div className="tool-part">
           <div>
             Tool call <strong className="mono">{part.name ?? "?"}</strong>{" "}
             {part.id ? <span className="muted mono">{part.id}</span> : null}
@@ -84,7 +84,7 @@ export function PartView({ part, markdown }: { part: MessagePart; markdown: bool
       );
     case "tool_call_response":
       return (
-        <div className="tool">
+        <div className="tool-part">
           <div>
             Tool result {part.name ? <strong className="mono">{part.name}</strong> : null}{" "}
             {part.id ? <span className="muted mono">{part.id}</span> : null}

@@ -1,5 +1,4 @@
-import type { Store } from "@genledger/clickhouse";
-import { toClickHouseTime } from "./clock.server.ts";
+import { insertRows, type Store, toChTime } from "@genledger/clickhouse";
 
 /** An audited action: who did what to which target. */
 export interface AuditEntry {
@@ -27,20 +26,16 @@ export async function audit(
   onError: (error: unknown) => void = () => {},
 ): Promise<void> {
   try {
-    await store.client.insert({
-      table: "audit_log",
-      format: "JSONEachRow",
-      values: [
-        {
-          at: toClickHouseTime(new Date()),
-          actor: entry.actor,
-          action: entry.action,
-          target: entry.target,
-          detail: entry.detail ?? "",
-          ip: entry.ip ?? "",
-        },
-      ],
-    });
+    await insertRows(store, "audit_log", [
+      {
+        at: toChTime(new Date()),
+        actor: entry.actor,
+        action: entry.action,
+        target: entry.target,
+        detail: entry.detail ?? "",
+        ip: entry.ip ?? "",
+      },
+    ]);
   } catch (error) {
     onError(error);
   }

@@ -9,13 +9,3 @@ export function nextVersion(): bigint {
   lastVersion = now > lastVersion ? now : lastVersion + 1n;
   return lastVersion;
 }
-
-/** A `DateTime64(3, 'UTC')` literal for JSONEachRow inserts. */
-export function toClickHouseTime(date: Date): string {
-  return date.toISOString().replace("T", " ").replace("Z", "");
-}
-
-/** Parses a `DateTime64(3, 'UTC')` value as ClickHouse returns it in JSON. */
-export function fromClickHouseTime(value: string): Date {
-  return new Date(`${value.replace(" ", "T")}Z`);
-}

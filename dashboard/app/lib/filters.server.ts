@@ -1,9 +1,8 @@
-import type { listGenerations } from "@genledger/clickhouse";
+import type { GenerationFilter } from "@genledger/clickhouse";
 import type { GenerationStatus } from "@genledger/core";
 import type { Access } from "./principal.ts";
 
-/** The filter `listGenerations` takes. */
-export type GenerationFilter = Parameters<typeof listGenerations>[1];
+export type { GenerationFilter };
 
 /** The query parameters the list page and `GET /api/v1/generations` accept. */
 export const FILTER_PARAMS = [

@@ -1,5 +1,6 @@
-import type { Store } from "@genledger/clickhouse";
-import { fromClickHouseTime, nextVersion, toClickHouseTime } from "./clock.server.ts";
+import { fromChTime, insertRows, queryRows, type Store, toChTime } from "@genledger/clickhouse";
+import { z } from "zod";
+import { nextVersion } from "./clock.server.ts";
 import { hashPassword } from "./password.server.ts";
 import { MIN_PASSWORD_LENGTH } from "./password-rules.ts";
 import { isRole, type Role } from "./roles.ts";
@@ -18,14 +19,18 @@ export interface MemberWithSecret extends Member {
   passwordHash: string;
 }
 
-interface MemberRow {
-  email: string;
-  name: string;
-  role: string;
-  password_hash: string;
-  created_at: string;
-  created_by: string;
-}
+const MemberRow = z.object({
+  email: z.string(),
+  name: z.string(),
+  role: z.string(),
+  password_hash: z.string(),
+  created_at: z.string(),
+  created_by: z.string(),
+});
+type MemberRow = z.infer<typeof MemberRow>;
+
+const SELECT =
+  "SELECT email, name, role, password_hash, toString(created_at) AS created_at, created_by FROM members FINAL";
 
 /** Input that cannot become a member; the message says which field and why. */
 export class MemberInputError extends Error {
@@ -67,25 +72,17 @@ export class MemberDirectory {
 
   /** All members, by e-mail. */
   async list(): Promise<Member[]> {
-    const result = await this.#store.client.query({
-      query:
-        "SELECT email, name, role, password_hash, created_at, created_by FROM members FINAL ORDER BY email",
-      format: "JSONEachRow",
-    });
-    return (await result.json<MemberRow>()).map(toMember).map(withoutSecret);
+    const rows = await queryRows(this.#store, `${SELECT} ORDER BY email`, MemberRow);
+    return rows.map(toMember).map(withoutSecret);
   }
 
   /** One member with the password hash, or null. */
   async find(email: string): Promise<MemberWithSecret | null> {
     const cached = this.#cache.get(email);
     if (cached && Date.now() - cached.at < CACHE_TTL_MS) return cached.member;
-    const result = await this.#store.client.query({
-      query:
-        "SELECT email, name, role, password_hash, created_at, created_by FROM members FINAL WHERE email = {email:String}",
-      format: "JSONEachRow",
-      query_params: { email },
+    const [row] = await queryRows(this.#store, `${SELECT} WHERE email = {email:String}`, MemberRow, {
+      email,
     });
-    const [row] = await result.json<MemberRow>();
     const member = row ? toMember(row) : null;
     this.#cache.set(email, { member, at: Date.now() });
     return member;
@@ -93,12 +90,12 @@ export class MemberDirectory {
 
   /** Number of admins. */
   async countAdmins(): Promise<number> {
-    const result = await this.#store.client.query({
-      query: "SELECT count() AS n FROM members FINAL WHERE role = 'admin'",
-      format: "JSONEachRow",
-    });
-    const [row] = await result.json<{ n: string | number }>();
-    return Number(row?.n ?? 0);
+    const [row] = await queryRows(
+      this.#store,
+      "SELECT count() AS n FROM members FINAL WHERE role = 'admin'",
+      z.object({ n: z.union([z.string(), z.number()]).transform(Number) }),
+    );
+    return row?.n ?? 0;
   }
 
   /** Adds a member or replaces an existing one with the same e-mail. */
@@ -118,7 +115,7 @@ export class MemberDirectory {
       name,
       role: input.role,
       password_hash: await hashPassword(password),
-      created_at: toClickHouseTime(now),
+      created_at: toChTime(now),
       created_by: input.createdBy,
     });
     return { email, name, role: input.role, createdAt: now, createdBy: input.createdBy };
@@ -154,18 +151,14 @@ export class MemberDirectory {
   }
 
   async #write(row: MemberRow, deleted = false): Promise<void> {
-    await this.#store.client.insert({
-      table: "members",
-      format: "JSONEachRow",
-      values: [
-        {
-          ...row,
-          updated_at: toClickHouseTime(new Date()),
-          deleted: deleted ? 1 : 0,
-          version: nextVersion().toString(),
-        },
-      ],
-    });
+    await insertRows(this.#store, "members", [
+      {
+        ...row,
+        updated_at: toChTime(new Date()),
+        deleted: deleted ? 1 : 0,
+        version: nextVersion().toString(),
+      },
+    ]);
     this.#cache.delete(row.email);
   }
 }
@@ -176,7 +169,7 @@ function toMember(row: MemberRow): MemberWithSecret {
     name: row.name,
     role: isRole(row.role) ? row.role : "viewer",
     passwordHash: row.password_hash,
-    createdAt: fromClickHouseTime(row.created_at),
+    createdAt: fromChTime(row.created_at),
     createdBy: row.created_by,
   };
 }
@@ -187,7 +180,7 @@ function toRow(member: MemberWithSecret): MemberRow {
     name: member.name,
     role: member.role,
     password_hash: member.passwordHash,
-    created_at: toClickHouseTime(member.createdAt),
+    created_at: toChTime(member.createdAt),
     created_by: member.createdBy,
   };
 }

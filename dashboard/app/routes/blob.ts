@@ -33,7 +33,7 @@ export async function loader({ params, context }: Route.LoaderArgs) {
   const mime = blob.mimeType.split(";")[0]?.trim().toLowerCase() ?? "";
   const inline = INLINE_TYPES.has(mime);
   const extension = mime.split("/")[1]?.replace(/[^a-z0-9]/g, "") || "bin";
-  return new Response(blob.bytes, {
+  return new Response(new Uint8Array(blob.bytes), {
     headers: {
       "Content-Type": inline ? mime : "application/octet-stream",
       "Content-Disposition": `${inline ? "inline" : "attachment"}; filename="${params.id.slice(7, 23)}.${extension}"`,

@@ -8,7 +8,8 @@ import { servicesContext } from "../context.ts";
 import { accessOf, requireMember } from "../lib/auth.server.ts";
 import { formatCount } from "../lib/format.ts";
 import { loadGenerationRows } from "../lib/generation-rows.server.ts";
-import { dailyPoints, daysAgo, groupTotals, rollup, sumRows } from "../lib/rollups.server.ts";
+import { userSpendByDay } from "../lib/queries/user-spend.server.ts";
+import { dailyPoints, daysAgo, groupTotals, sumRows } from "../lib/rollups.server.ts";
 import type { Route } from "./+types/user";
 
 export const meta: Route.MetaFunction = ({ params }) => [{ title: `User ${params.id} - genledger` }];
@@ -20,22 +21,14 @@ export async function loader({ params, context }: Route.LoaderArgs) {
   const now = new Date();
   const from = daysAgo(29, now);
   const [rollupRows, recent] = await Promise.all([
-    rollup(services, {
-      projectId: access.projectId,
-      userId: params.id,
-      from,
-      to: now,
-      bucket: "day",
-      groupBy: ["user", "model"],
-    }),
+    userSpendByDay(services.store, { projectId: access.projectId, userId: params.id, from, to: now }),
     loadGenerationRows(
       services,
       { projectId: access.projectId, userId: params.id, limit: 50, sort: "newest" },
       access,
     ),
   ]);
-  // Filtering again keeps the page right even if the rollup ignores `userId`.
-  const mine = rollupRows.filter((row) => row.user === params.id);
+  const mine = rollupRows;
   const totals = sumRows(mine);
   return {
     userId: params.id,
