@@ -1,0 +1,247 @@
+// The built dashboard in a real Chromium: sign-in, the generation page, live completion of a pending
+// generation, hostile text, and screenshots of the main pages (docs/screenshots).
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { StoredSpan } from "@genledger/clickhouse";
+import { formatUsd, type Generation } from "@genledger/core";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasChromium, launchBrowser, type TestBrowser } from "./support/browser.ts";
+import {
+  ADMIN,
+  backgroundGenerations,
+  type DashboardFixture,
+  makeGeneration,
+  richGeneration,
+  seed,
+  startDashboard,
+  XSS_TEXT,
+} from "./support/seed-dashboard.ts";
+
+const SCREENSHOTS = join(import.meta.dirname, "..", "docs", "screenshots");
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+describe.skipIf(!hasChromium())("dashboard in a browser", () => {
+  let fx: DashboardFixture;
+  let browser: TestBrowser;
+  let page: Page;
+  let rich: { generation: Generation; spans: StoredSpan[] };
+  let xss: Generation;
+  /** Final records seeded so far, to check the pages' sums against. */
+  const finals: Generation[] = [];
+
+  beforeAll(async () => {
+    fx = await startDashboard();
+    rich = await richGeneration(fx.blobs);
+    xss = makeGeneration({
+      userId: "mallory",
+      prompt: {
+        system: XSS_TEXT,
+        messages: [{ role: "user", parts: [{ type: "text", content: XSS_TEXT }] }],
+        tools: [],
+      },
+      output: { messages: [{ role: "assistant", parts: [{ type: "text", content: XSS_TEXT }] }] },
+    });
+    const generations = [rich.generation, xss, ...backgroundGenerations(80)];
+    finals.push(...generations);
+    await seed(fx.store, generations, rich.spans);
+    browser = await launchBrowser();
+    page = await browser.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await fx?.close();
+  });
+
+  it("sends an anonymous visitor to sign in, refuses a wrong password, then signs in", async () => {
+    await page.goto(`${fx.url}/generations`);
+    expect(new URL(page.url()).pathname).toBe("/login");
+    await screenshot(page, "login");
+    await page.fill('input[name="email"]', ADMIN.email);
+    await page.fill('input[name="password"]', "not the password");
+    await page.click('button[type="submit"]');
+    await page.getByTestId("login-error").waitFor();
+    expect(await page.getByTestId("login-error").textContent()).toContain("do not match");
+    await page.fill('input[name="password"]', ADMIN.password);
+    await page.click('button[type="submit"]');
+    await page.waitForURL(`${fx.url}/generations`);
+    await page.getByTestId("generation-table").waitFor();
+    expect(await page.getByTestId("generation-row").count()).toBeGreaterThan(10);
+  });
+
+  it("shows a generation's prompt, output, image, cost and steps", async () => {
+    const g = rich.generation;
+    const response = await page.goto(`${fx.url}/generation/${g.id}`);
+    expect(response?.status()).toBe(200);
+    const prompt = page.getByTestId("prompt");
+    await expect
+      .poll(() => prompt.textContent(), { timeout: 15_000 })
+      .toContain("Plan a sunny weekend in Lisbon for two.");
+    expect(await prompt.textContent()).toContain("You are a concise travel planner.");
+    expect(await prompt.textContent()).toContain("getWeather");
+
+    const output = page.getByTestId("output");
+    expect(await output.locator("h2", { hasText: "Lisbon weekend" }).count()).toBe(1);
+    expect(await output.locator("strong", { hasText: "Saturday" }).count()).toBe(1);
+    const link = output.locator("a", { hasText: "Visit Lisboa" });
+    expect(await link.getAttribute("href")).toBe("https://www.visitlisboa.com/");
+    expect(await link.getAttribute("rel")).toContain("nofollow");
+    expect(await output.locator("details summary", { hasText: "Reasoning" }).count()).toBe(1);
+
+    const image = output.getByTestId("blob-image");
+    await expect
+      .poll(() =>
+        image.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth),
+      )
+      .toBe(96);
+
+    expect(await page.getByTestId("cost-total").textContent()).toBe("$0.00948");
+    expect(await page.getByTestId("cost").textContent()).toContain("openai/gpt-4o@2024-08-06");
+    expect(await page.getByTestId("usage").textContent()).toContain("1,840");
+
+    const steps = page.getByTestId("span-row");
+    expect(await steps.count()).toBe(rich.spans.length);
+    expect(await page.getByTestId("waterfall").textContent()).toContain("getWeather");
+    const barHeights = await page
+      .locator(".waterfall .bar")
+      .evaluateAll((bars) => bars.map((b) => b.getBoundingClientRect().height));
+    expect(barHeights.every((h) => h > 0)).toBe(true);
+    await screenshot(page, "generation");
+  });
+
+  it("updates a pending generation on the open page when its final record arrives", async () => {
+    const pending = makeGeneration({
+      status: "pending",
+      userId: "alice@acme.test",
+      output: { messages: [] },
+      cost: null,
+      priceEntry: "",
+      finishedAt: null,
+      latencyMs: null,
+      finishReason: "",
+    });
+    await seed(fx.store, [pending]);
+    await page.goto(`${fx.url}/generation/${pending.id}`);
+    await page.getByTestId("pending-notice").waitFor();
+    expect(await page.locator('[data-status="pending"]').count()).toBeGreaterThan(0);
+    // A marker that a reload would wipe: the update must arrive without one.
+    await page.evaluate(() => {
+      (globalThis as unknown as { __noReload: boolean }).__noReload = true;
+    });
+    const final: Generation = {
+      ...pending,
+      status: "complete",
+      output: {
+        messages: [{ role: "assistant", parts: [{ type: "text", content: "The final answer arrived." }] }],
+      },
+      finishedAt: new Date(),
+      latencyMs: 2100,
+      finishReason: "stop",
+      cost: {
+        total: 500_000,
+        input: 200_000,
+        output: 300_000,
+        cacheRead: 0,
+        cacheWrite: 0,
+        reasoning: 0,
+        image: 0,
+      },
+      priceEntry: "openai/gpt-4o@2024-08-06",
+    };
+    finals.push(final);
+    await seed(fx.store, [final]);
+    await page.locator('.page-header [data-status="complete"]').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId("output").textContent()).toContain("The final answer arrived.");
+    expect(await page.getByTestId("pending-notice").count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { __noReload?: boolean }).__noReload)).toBe(
+      true,
+    );
+  });
+
+  it("renders script tags and javascript: links in prompts and outputs as text, running nothing", async () => {
+    const dialogs: string[] = [];
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.goto(`${fx.url}/generation/${xss.id}`);
+    const prompt = page.getByTestId("prompt");
+    await expect
+      .poll(() => prompt.textContent(), { timeout: 15_000 })
+      .toContain("<script>window.__xss = 'script'</script>");
+    expect(await prompt.textContent()).toContain("[x](javascript:alert(1))");
+    const output = page.getByTestId("output");
+    expect(await output.textContent()).toContain("<script>window.__xss = 'script'</script>");
+    expect(await output.textContent()).toContain("onerror");
+    expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
+    expect(await page.locator("img[onerror]").count()).toBe(0);
+    expect(await page.locator("main script").count()).toBe(0);
+    // The Markdown link text is there, but not as a link; clicking it does nothing.
+    await output.getByText("click me").click();
+    await output.getByText("x", { exact: true }).click();
+    await page.waitForTimeout(300);
+    expect(dialogs).toEqual([]);
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: string }).__xss)).toBeUndefined();
+  });
+
+  it("answers an unknown generation ID with a 404 page that says what to do", async () => {
+    const response = await page.goto(`${fx.url}/generation/no_such_generation_1`);
+    expect(response?.status()).toBe(404);
+    const text = await page.getByTestId("error-page").textContent();
+    expect(text).toContain('No generation has the ID "no_such_generation_1"');
+    expect(text).toContain("reload in a few seconds");
+  });
+
+  it("jumps to a pasted ID, filters the list through the address, and shows the other pages", async () => {
+    await page.goto(`${fx.url}/generations`);
+    await page.fill('input[name="id"]', `  ${fx.url}/generation/${rich.generation.id}  `);
+    await page.click('form[action="/go"] button');
+    await page.waitForURL(`${fx.url}/generation/${rich.generation.id}`);
+
+    await page.goto(`${fx.url}/generations?model=gpt-4o-mini`);
+    const models = await page.locator('[data-testid="generation-row"] td:nth-child(5)').allTextContents();
+    expect(models.length).toBeGreaterThan(0);
+    expect(new Set(models)).toEqual(new Set(["gpt-4o-mini"]));
+    await page.goto(`${fx.url}/generations`);
+    await screenshot(page, "generations");
+
+    await page.goto(`${fx.url}/`);
+    await page.getByTestId("spend-chart").locator("svg").first().waitFor();
+    expect(await page.getByTestId("stat-spend-day").textContent()).toMatch(/\$\d/);
+    await screenshot(page, "overview");
+
+    await page.goto(`${fx.url}/users/${encodeURIComponent("alice@acme.test")}`);
+    await page.getByTestId("user-spend-chart").locator("svg").first().waitFor();
+    // The page sums whole UTC days: today and the 29 before.
+    const now = new Date();
+    const since = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 29);
+    const aliceNanos = finals
+      .filter((g) => g.userId === "alice@acme.test" && g.startedAt.getTime() >= since)
+      .reduce((sum, g) => sum + BigInt(g.cost?.total ?? 0), 0n);
+    expect(await page.getByTestId("user-spend").textContent()).toBe(formatUsd(aliceNanos, 4));
+    expect(await page.getByTestId("generation-table").textContent()).toContain(rich.generation.id);
+    await screenshot(page, "user");
+
+    await page.goto(`${fx.url}/settings/members`);
+    expect(await page.getByTestId("members-table").textContent()).toContain(ADMIN.email);
+    await screenshot(page, "members");
+
+    await page.goto(`${fx.url}/settings/keys`);
+    await page.fill('input[name="name"]', "checkout-service");
+    await page.click('form button[type="submit"]:has-text("Create key")');
+    await page.getByTestId("new-key-secret").waitFor();
+    expect(await page.getByTestId("new-key-secret").textContent()).toMatch(/^glk_ingest_/);
+    await screenshot(page, "keys");
+  });
+
+  it("raised no page errors or console errors", () => {
+    // Chromium reports the expected 401 (wrong password) and 404 (unknown ID) as failed resource loads.
+    const expected = /Failed to load resource: the server responded with a status of (401|404)/;
+    expect(browser.errors.filter((e) => !expected.test(e))).toEqual([]);
+  });
+});
