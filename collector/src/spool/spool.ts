@@ -1,4 +1,4 @@
-import { type FileHandle, mkdir, open, readFile, unlink, writeFile } from "node:fs/promises";
+import { type FileHandle, mkdir, open, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { METRIC } from "../metrics.ts";
 import { SpoolClosedError, SpoolFullError, SpoolRecordTooLargeError } from "./errors.ts";
@@ -286,12 +286,18 @@ export async function createSpool(options: SpoolOptions): Promise<Spool> {
       if (!sealed.has(name)) throw new Error(`spool segment ${name} is not a sealed segment of ${dir}`);
       return decodeRecords(await readFile(join(dir, name)));
     },
-    async removeSegment(name) {
+    async removeSegment(name, removeOptions = {}) {
       const segment = sealed.get(name);
       if (!segment) throw new Error(`spool segment ${name} is not a sealed segment of ${dir}`);
-      await unlink(join(dir, name)).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== "ENOENT") throw error;
-      });
+      if (removeOptions.keep) {
+        await mkdir(join(dir, "dead"), { recursive: true });
+        await rename(join(dir, name), join(dir, "dead", name));
+        await syncDir(join(dir, "dead"));
+      } else {
+        await unlink(join(dir, name)).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== "ENOENT") throw error;
+        });
+      }
       sealed.delete(name);
       sealedBytes -= segment.size;
     },

@@ -102,8 +102,12 @@ export interface Spool {
   rotate(options?: { minAgeMs?: number }): Promise<void>;
   /** Reads a sealed segment, skipping damaged bytes (counted, never thrown). */
   readSegment(name: string): Promise<SegmentContents>;
-  /** Deletes a sealed segment: call only after everything in it is confirmed by ClickHouse. */
-  removeSegment(name: string): Promise<void>;
+  /**
+   * Deletes a sealed segment: call only after everything in it is confirmed by ClickHouse.
+   * With `keep: true` the file is moved to `<dir>/dead/` instead (a damaged segment, for a person
+   * to look at).
+   */
+  removeSegment(name: string, options?: { keep?: boolean }): Promise<void>;
   /**
    * Keeps a record that ClickHouse rejects for good in `<dir>/dead/` (with the reason), so the
    * writer can move on without losing it.

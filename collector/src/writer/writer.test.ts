@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Generation } from "@genledger/core";
@@ -203,6 +203,24 @@ describe("writer", () => {
     expect(metrics.counter(METRIC.dropped, "").get({ reason: "rejected" })).toBe(1);
     expect(readdirSync(join(dir, "dead"))).toHaveLength(1);
     await writer.stop();
+  });
+
+  it("writes the intact records of a damaged segment and keeps the file in dead/", async () => {
+    for (const id of ["a", "b", "c"]) await spool.append(batch([id]));
+    await spool.close();
+    const [name] = readdirSync(dir).filter((f) => f.endsWith(".seg"));
+    const bytes = readFileSync(join(dir, name!));
+    bytes[bytes.indexOf('"id":"b"') + 6] = 0x78; // inside record b's payload: its checksum no longer matches
+    writeFileSync(join(dir, name!), bytes);
+    spool = await createSpool({ dir, maxBytes: 64 * 1024 * 1024 });
+    const store = memorySink();
+    const metrics = createMetricsRegistry();
+    const writer = createWriter({ spool, sink: store.sink, flushIntervalMs: 20, metrics });
+    await until(() => spool.stats().segments === 0);
+    await writer.stop();
+    expect([...store.generations.keys()].sort()).toEqual(["a", "c"]);
+    expect(readdirSync(join(dir, "dead"))).toEqual([name]);
+    expect(metrics.counter(METRIC.dropped, "").get({ reason: "corrupt" })).toBe(1);
   });
 
   it("drains on stop({ drain: true }), the active segment included", async () => {

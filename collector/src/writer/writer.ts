@@ -174,17 +174,21 @@ export function createWriter(options: WriterOptions): Writer {
     const { records, corruptBytes, tornBytes } = await spool.readSegment(segment.name);
     if (corruptBytes > 0) {
       dropped?.inc({ reason: "corrupt" });
-      logger?.error("spool segment has damaged bytes; the records around them are kept", {
-        segment: segment.name,
-        corruptBytes,
-      });
+      logger?.error(
+        "spool segment has damaged bytes; the records around them are written, the file kept in dead/",
+        {
+          segment: segment.name,
+          corruptBytes,
+        },
+      );
     }
     if (tornBytes > 0)
       logger?.info("spool segment ends in a torn write (crash)", { segment: segment.name, tornBytes });
     for (const range of chunkRecords(records, batchRows)) {
       if (!(await writeRange(segment.name, records, range))) return false;
     }
-    await spool.removeSegment(segment.name);
+    // A segment with damage inside (not just a torn tail) is kept in dead/ for a person to inspect.
+    await spool.removeSegment(segment.name, { keep: corruptBytes > 0 });
     settleFlushWaiters();
     return true;
   };
