@@ -57,7 +57,12 @@ interface Exchange {
   gzip: boolean;
   projectId: string;
   spans: DecodedSpan[];
+  /** True once the body was read (or reading started): until then an error leaves it unread. */
+  bodyTouched: boolean;
 }
+
+/** An unread body larger than this is not drained after an error: the connection is closed instead. */
+const DRAIN_LIMIT_BYTES = 1024 * 1024;
 
 type Step = (exchange: Exchange) => Promise<void> | void;
 
@@ -130,6 +135,7 @@ export function createCollector(options: CollectorOptions): Collector {
     exchange.projectId = await keys.projectFor(exchange.request.headers);
   };
   const decodeBody: Step = async (exchange) => {
+    exchange.bodyTouched = true;
     const body = await readBody(exchange.request, exchange.gzip, config.limits);
     requestBytes.inc({ encoding: exchange.encoding }, body.wireBytes);
     try {
@@ -262,7 +268,10 @@ export function createCollector(options: CollectorOptions): Collector {
       return;
     }
     const headers = { ...httpError.headers };
-    if (httpError.close) headers.Connection = "close";
+    const declared = Number(exchange.request.headers["content-length"] ?? 0);
+    // Node drains an unread body to keep the connection; for a large one, closing is cheaper.
+    if (httpError.close || (!exchange.bodyTouched && declared > DRAIN_LIMIT_BYTES))
+      headers.Connection = "close";
     send(
       exchange,
       httpError.status,
@@ -273,7 +282,15 @@ export function createCollector(options: CollectorOptions): Collector {
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = performance.now();
-    const exchange: Exchange = { request, response, encoding: "json", gzip: false, projectId: "", spans: [] };
+    const exchange: Exchange = {
+      request,
+      response,
+      encoding: "json",
+      gzip: false,
+      projectId: "",
+      spans: [],
+      bodyTouched: false,
+    };
     const path = (request.url ?? "/").split("?")[0];
     let route = "other";
     try {
