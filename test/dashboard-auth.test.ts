@@ -11,6 +11,7 @@ import {
   csrfFrom,
   type DashboardFixture,
   type HttpSession,
+  makeGeneration,
   richGeneration,
   seed,
   signIn,
@@ -227,6 +228,38 @@ describe("dashboard access control", () => {
       ).toBe(200);
     }
     expect((await withKey(read)).status).toBe(401);
+  });
+
+  it("pages the list API with a cursor, filters it, and names a bad parameter", async () => {
+    const mine = Array.from({ length: 5 }, (_, i) =>
+      makeGeneration({
+        userId: "pager",
+        startedAt: new Date(Date.now() - (i + 1) * 60_000),
+        cost: { total: (i + 1) * 1000, input: (i + 1) * 1000 },
+      }),
+    );
+    await seed(fx.store, mine);
+    const seen: string[] = [];
+    let cursor = "";
+    for (let page = 0; page < 5; page++) {
+      const response = await admin.get(
+        `/api/v1/generations?user=pager&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
+      const body = (await response.json()) as { items: Array<{ id: string }>; nextCursor: string | null };
+      seen.push(...body.items.map((i) => i.id));
+      if (!body.nextCursor) break;
+      cursor = body.nextCursor;
+    }
+    expect(seen).toEqual(mine.map((g) => g.id)); // newest first, no gaps or repeats
+    const expensive = (await (await admin.get("/api/v1/generations?user=pager&minCost=0.000004")).json()) as {
+      items: Array<{ id: string }>;
+    };
+    expect(expensive.items.map((i) => i.id).sort()).toEqual([mine[3]?.id, mine[4]?.id].sort());
+    const bad = await admin.get("/api/v1/generations?status=finished");
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(
+      /^status: expected one of/,
+    );
   });
 
   it("limits sign-in attempts per IP and e-mail", async () => {
