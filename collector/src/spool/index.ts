@@ -1,6 +1,7 @@
 export { SpoolClosedError, SpoolFullError, SpoolLockedError, SpoolRecordTooLargeError } from "./errors.ts";
 export { decodeRecords, encodeRecord, FRAME_HEADER_BYTES, FRAME_MAGIC } from "./frame.ts";
-export { createSpool, SPOOL_METRIC } from "./spool.ts";
+export { SPOOL_METRIC } from "./metric-names.ts";
+export { createSpool } from "./spool.ts";
 export type {
   IngestBatch,
   SegmentContents,

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { open, readdir, stat } from "node:fs/promises";
+import { mkdir, open, readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { SegmentInfo } from "./types.ts";
+import type { SegmentInfo, SpoolRecord } from "./types.ts";
 
 const SEGMENT_NAME = /^(\d{12})-([0-9a-z]{1,12})-([0-9a-f]{8})\.seg$/;
 
@@ -43,4 +43,32 @@ export async function syncDir(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/** Deletes a segment file, or with `keep` moves it to `<dir>/dead/`. */
+export async function deleteSegmentFile(dir: string, name: string, keep: boolean): Promise<void> {
+  if (keep) {
+    await mkdir(join(dir, "dead"), { recursive: true });
+    await rename(join(dir, name), join(dir, "dead", name));
+    await syncDir(join(dir, "dead"));
+    return;
+  }
+  await unlink(join(dir, name)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "ENOENT") throw error;
+  });
+}
+
+/** Writes one refused record, with the reason, to `<dir>/dead/<segment>.<index>.json` (fsync'd). */
+export async function writeDeadRecord(
+  dir: string,
+  segment: string,
+  index: number,
+  record: SpoolRecord,
+  reason: string,
+): Promise<void> {
+  const deadDir = join(dir, "dead");
+  await mkdir(deadDir, { recursive: true });
+  const body = JSON.stringify({ segment, index, reason, quarantinedAt: new Date().toISOString(), record });
+  await writeFile(join(deadDir, `${segment}.${index}.json`), body, { flush: true });
+  await syncDir(deadDir);
 }

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createMetricsRegistry } from "../metrics.ts";
 import { SpoolClosedError, SpoolFullError, SpoolLockedError, SpoolRecordTooLargeError } from "./errors.ts";
 import { encodeRecord } from "./frame.ts";
-import { createSpool, SPOOL_METRIC } from "./spool.ts";
+import { SPOOL_METRIC } from "./metric-names.ts";
+import { createSpool } from "./spool.ts";
 import type { IngestBatch, Spool } from "./types.ts";
 
 let dir: string;

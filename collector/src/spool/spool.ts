@@ -1,25 +1,12 @@
-import { type FileHandle, mkdir, open, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { type FileHandle, mkdir, open, readFile, unlink } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { METRIC } from "../metrics.ts";
 import { SpoolClosedError, SpoolFullError, SpoolRecordTooLargeError } from "./errors.ts";
 import { decodeRecords, encodeRecord } from "./frame.ts";
 import { lockDir } from "./lock.ts";
-import { scanSegments, segmentName, syncDir } from "./segments.ts";
+import { SPOOL_METRIC } from "./metric-names.ts";
+import { deleteSegmentFile, scanSegments, segmentName, syncDir, writeDeadRecord } from "./segments.ts";
 import type { IngestBatch, SegmentInfo, Spool, SpoolOptions } from "./types.ts";
-
-/** Metric names of the spool, beside the shared ones in `METRIC`. */
-export const SPOOL_METRIC = {
-  /** histogram: append called -> fsync'd (seconds). */
-  appendLatency: "genledger_collector_spool_append_seconds",
-  /** counter: fsyncs of segment data; appends_total / fsyncs_total is the group-commit factor. */
-  fsyncs: "genledger_collector_spool_fsyncs_total",
-  /** counter: batches appended. */
-  appends: "genledger_collector_spool_appends_total",
-  /** counter: appends refused because the spool was full. */
-  full: "genledger_collector_spool_full_total",
-  /** gauge: segments on disk. */
-  segments: "genledger_collector_spool_segments",
-} as const;
 
 interface Pending {
   frame: Buffer;
@@ -289,31 +276,12 @@ export async function createSpool(options: SpoolOptions): Promise<Spool> {
     async removeSegment(name, removeOptions = {}) {
       const segment = sealed.get(name);
       if (!segment) throw new Error(`spool segment ${name} is not a sealed segment of ${dir}`);
-      if (removeOptions.keep) {
-        await mkdir(join(dir, "dead"), { recursive: true });
-        await rename(join(dir, name), join(dir, "dead", name));
-        await syncDir(join(dir, "dead"));
-      } else {
-        await unlink(join(dir, name)).catch((error: NodeJS.ErrnoException) => {
-          if (error.code !== "ENOENT") throw error;
-        });
-      }
+      await deleteSegmentFile(dir, name, removeOptions.keep ?? false);
       sealed.delete(name);
       sealedBytes -= segment.size;
     },
     async quarantine(segment, index, record, reason) {
-      const deadDir = join(dir, "dead");
-      await mkdir(deadDir, { recursive: true });
-      const body = JSON.stringify({
-        segment,
-        index,
-        reason,
-        quarantinedAt: new Date().toISOString(),
-        record,
-      });
-      const path = join(deadDir, `${segment}.${index}.json`);
-      await writeFile(path, body, { flush: true });
-      await syncDir(deadDir);
+      await writeDeadRecord(dir, segment, index, record, reason);
     },
     onSealed(listener) {
       listeners.add(listener);
