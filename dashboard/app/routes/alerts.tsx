@@ -277,7 +277,7 @@ export default function Alerts({ loaderData, actionData }: Route.ComponentProps)
       {d.canManage ? (
         <section className="panel">
           <h2>{d.editing ? `Edit "${d.editing.name}"` : "New rule"}</h2>
-          <RuleForm key={d.editing?.id ?? "new"} rule={d.editing} busy={busy} />
+          <RuleForm key={d.editing?.id ?? `new-${d.rules.length}`} rule={d.editing} busy={busy} />
         </section>
       ) : null}
       <section className="panel">

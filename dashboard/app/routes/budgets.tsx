@@ -233,7 +233,7 @@ export default function Budgets({ loaderData, actionData }: Route.ComponentProps
       {canManage ? (
         <section className="panel">
           <h2>{editing ? `Edit "${editing.name}"` : "New budget"}</h2>
-          <BudgetForm key={editing?.id ?? "new"} budget={editing} busy={busy} />
+          <BudgetForm key={editing?.id ?? `new-${rows.length}`} budget={editing} busy={busy} />
         </section>
       ) : (
         <div className="notice info">Budgets are managed by admin and finance members.</div>

@@ -128,11 +128,17 @@ function CostChart({ keys, points }: { keys: string[]; points: Array<Record<stri
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
   return (
-    <div className="chart" data-testid="costs-chart" data-points={points.length} data-series={keys.length}>
+    <div
+      className="chart"
+      style={{ height: 320 }}
+      data-testid="costs-chart"
+      data-points={points.length}
+      data-series={keys.length}
+    >
       {mounted ? (
         <BarChart
           responsive
-          style={{ width: "100%", height: 300 }}
+          style={{ width: "100%", height: 320 }}
           data={points}
           margin={{ top: 8, right: 8, left: 8, bottom: 0 }}
         >
