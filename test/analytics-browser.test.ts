@@ -13,7 +13,6 @@ import {
   startDashboard,
 } from "./support/seed-dashboard.ts";
 
-const DAY = 86_400_000;
 const MEMBERS = {
   finance: { email: "fin@example.com", password: "finance password 123" },
   support: { email: "sup@example.com", password: "support password 123" },
