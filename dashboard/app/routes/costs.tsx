@@ -51,7 +51,8 @@ export async function loader({ context, url }: Route.LoaderArgs) {
     error = e.message;
     query = parseCostQuery(new URLSearchParams(), { projectId: access.projectId });
   }
-  const report = await costReport(services.store, query);
+  // The chart needs the top groups only; the API and CSV have every row.
+  const report = await costReport(services.store, { ...query, rows: "top", topN: 8 });
   const series = chartSeries(report.rows, report.groups, report.buckets, 8);
   const params = costQueryParams(query);
   const hourly = query.granularity === "hour";
