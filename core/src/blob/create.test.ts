@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBlobStore } from "./create.ts";
 import { blobIdOf } from "./id.ts";
@@ -20,6 +21,8 @@ describe("createBlobStore", () => {
     const again = createBlobStore(`file://${join(dir, "blobs")}`);
     expect(await again.has(id)).toBe(true);
     expect(await createBlobStore(join(dir, "blobs")).has(id)).toBe(true);
+    expect(await createBlobStore(pathToFileURL(join(dir, "blobs")).href).has(id)).toBe(true);
+    expect(await createBlobStore(`file://localhost${join(dir, "blobs")}`).has(id)).toBe(true);
   });
 
   it("builds S3 and Vercel Blob stores from their URLs without touching the network", () => {

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createFileBlobStore, defaultBlobDir } from "./file.ts";
 import { createS3BlobStore } from "./s3.ts";
 import type { BlobStore } from "./types.ts";
@@ -35,9 +36,11 @@ export function createBlobStore(url?: string, options: CreateBlobStoreOptions = 
   if (scheme === undefined) return createFileBlobStore(resolve(url));
   if (scheme === "file") {
     if (!url.startsWith("file://")) throw badUrl(url, "file:///absolute/dir or file://./relative/dir");
-    const path = decodeURIComponent(url.slice("file://".length));
-    if (!path) throw badUrl(url, "file:///absolute/dir or file://./relative/dir");
-    return createFileBlobStore(resolve(path));
+    const rest = url.slice("file://".length);
+    if (!rest) throw badUrl(url, "file:///absolute/dir or file://./relative/dir");
+    // Standard file URLs (file:///abs, file://localhost/abs); `file://./rel` is a relative directory.
+    if (rest.startsWith("/") || rest.startsWith("localhost/")) return createFileBlobStore(fileURLToPath(url));
+    return createFileBlobStore(resolve(decodeURIComponent(rest)));
   }
   if (scheme === "s3") {
     const parsed = parseUrl(url, "s3://bucket/prefix");
