@@ -160,6 +160,9 @@ export async function createSpool(options: SpoolOptions): Promise<Spool> {
           continue;
         }
         // Group commit: everything queued while the previous fsync ran shares this write and fsync.
+        // Yielding once to the event loop first lets requests that already arrived (I/O callbacks)
+        // and callers just woken by the previous group join this one instead of waiting a round.
+        await new Promise<void>((resume) => setImmediate(resume));
         let take = 0;
         let bytes = 0;
         while (take < queue.length) {
