@@ -11,7 +11,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createClickHouse, insertGenerations, insertSpans, type Store } from "@genledger/clickhouse";
@@ -239,7 +239,12 @@ async function main(): Promise<void> {
   };
 
   try {
-    log(`config: ${batch} generations per export, ${concurrency} concurrent exports, ${seconds} s per phase`);
+    log(
+      `config: ${batch} generations per export, ${concurrency} concurrent exports, ${seconds} s per phase; ` +
+        `${availableParallelism()} CPUs, load average ${loadavg()
+          .map((value) => value.toFixed(1))
+          .join(" ")} at start`,
+    );
     const phases = new Set(String(args.phases).split(","));
     const raw = phases.has("raw") ? await rawInsert(store, seconds, 10_000) : Number.NaN;
     log(
@@ -286,23 +291,36 @@ async function main(): Promise<void> {
     sampled.clear();
 
     if (!phases.has("rss")) return;
-    // Sustained half load: RSS.
+    // Sustained half load: RSS (the whole process, chDB included) and the JS heap.
     const rss: number[] = [];
-    const timer = setInterval(() => rss.push(process.memoryUsage().rss / 1024 / 1024), 5000);
-    rss.push(process.memoryUsage().rss / 1024 / 1024);
+    const heap: number[] = [];
+    const sample = () => {
+      const usage = process.memoryUsage();
+      rss.push(usage.rss / 1024 / 1024);
+      heap.push(usage.heapUsed / 1024 / 1024);
+    };
+    sample();
+    const timer = setInterval(sample, 5000);
     await startLoad(
       { url, seconds: rssSeconds, batch, concurrency, rate: half, sampleEvery: 1_000_000 },
       () => {},
     );
     clearInterval(timer);
-    rss.push(process.memoryUsage().rss / 1024 / 1024);
-    const third = Math.max(1, Math.floor(rss.length / 3));
-    const first = rss.slice(0, third);
-    const last = rss.slice(-third);
-    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    sample();
+    const third = (values: number[], part: "first" | "last") => {
+      const n = Math.max(1, Math.floor(values.length / 3));
+      const slice = part === "first" ? values.slice(0, n) : values.slice(-n);
+      return slice.reduce((a, b) => a + b, 0) / slice.length;
+    };
+    log(
+      `load average at the end: ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(" ")}`,
+    );
     log(
       `RSS over ${rssSeconds} s at ${half}/s: start ${rss[0]?.toFixed(0)} MB, max ${Math.max(...rss).toFixed(0)} MB, ` +
-        `end ${rss.at(-1)?.toFixed(0)} MB, first-third mean ${mean(first).toFixed(0)} MB -> last-third mean ${mean(last).toFixed(0)} MB`,
+        `end ${rss.at(-1)?.toFixed(0)} MB (first-third mean ${third(rss, "first").toFixed(0)} -> last-third mean ${third(rss, "last").toFixed(0)} MB); ` +
+        `JS heap used ${third(heap, "first").toFixed(0)} -> ${third(heap, "last").toFixed(0)} MB, max ${Math.max(...heap).toFixed(0)} MB`,
     );
   } finally {
     await collector.close();
