@@ -125,11 +125,12 @@ export async function repriceGenerations(store: AnalyticsStore, input: RepriceIn
     params,
   );
   const effective = new Date(Date.parse(entry.effectiveFrom));
-  const matched = pairs.filter((p) =>
-    [p.response_model, p.model].some(
+  const matched = pairs.flatMap((p) => {
+    const name = [p.response_model, p.model].find(
       (m) => m !== "" && lookupPrice(catalog, { provider: p.provider, model: m, at: effective }).found,
-    ),
-  );
+    );
+    return name === undefined ? [] : [{ ...p, name }];
+  });
   const result: RepriceResult = {
     id: randomUUID(),
     at,
@@ -139,7 +140,7 @@ export async function repriceGenerations(store: AnalyticsStore, input: RepriceIn
     beforeNanos: 0n,
     afterNanos: 0n,
     skipped: 0,
-    models: matched.map((p) => `${p.provider}/${p.response_model || p.model}`),
+    models: [...new Set(matched.map((p) => `${p.provider}/${p.name}`))],
   };
   if (matched.length === 0) return result;
   const pairParams: Params = {

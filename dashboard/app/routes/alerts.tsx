@@ -197,11 +197,11 @@ function RuleForm({ rule, busy }: { rule: RuleView | null; busy: boolean }) {
           ))}
         </select>
       </label>
-      <label className="field" style={{ minWidth: 320 }}>
+      <label className="field" style={{ gridColumn: "span 2" }}>
         Parameters (name=value, comma separated; blank = defaults)
         <input name="params" defaultValue={rule?.params} placeholder="ratio=3, z=4" />
       </label>
-      <label className="field" style={{ minWidth: 280 }}>
+      <label className="field" style={{ gridColumn: "span 2" }}>
         Webhook URL (blank: history only)
         <input
           name="webhookUrl"
@@ -245,12 +245,16 @@ function RuleForm({ rule, busy }: { rule: RuleView | null; busy: boolean }) {
           </Link>
         ) : null}
       </div>
-      <p className="muted" style={{ flexBasis: "100%", margin: 0 }}>
-        Defaults:{" "}
-        {Object.values(KINDS)
-          .map((k) => `${k.label}: ${k.params}`)
-          .join(" · ")}
-      </p>
+      <details className="muted" style={{ gridColumn: "1 / -1" }}>
+        <summary>Parameters and their defaults</summary>
+        <ul>
+          {Object.values(KINDS).map((k) => (
+            <li key={k.label}>
+              {k.label}: <span className="mono">{k.params}</span>
+            </li>
+          ))}
+        </ul>
+      </details>
     </Form>
   );
 }

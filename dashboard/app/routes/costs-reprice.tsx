@@ -138,7 +138,7 @@ export default function Reprice({ loaderData, actionData }: Route.ComponentProps
             Model (optional, as requested)
             <input name="model" placeholder="gpt-4o" />
           </label>
-          <label className="field" style={{ flexBasis: "100%" }}>
+          <label className="field" style={{ gridColumn: "1 / -1" }}>
             Price entry (JSON, prices in USD per million tokens)
             <textarea name="entry" rows={10} className="mono" defaultValue={loaderData.example} required />
           </label>
