@@ -38,6 +38,9 @@ export async function createDashboardServer(
       `The dashboard is not built: ${entry} is missing. Run \`npm run build -w @genledger/dashboard\`.`,
     );
   }
+  // React picks its development build (several times slower to render) unless NODE_ENV says
+  // production, as `react-router-serve` does; an explicit NODE_ENV (tests set "test") is kept.
+  process.env.NODE_ENV ??= "production";
   const module = (await import(/* @vite-ignore */ pathToFileURL(entry).href)) as DashboardBuildModule;
   const app = await module.createDashboardHandler(deps);
   const serveStatic = createStaticFiles(join(buildDir, "client"));
