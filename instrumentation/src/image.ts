@@ -92,7 +92,7 @@ export function imageModelMiddleware(): ImageModelMiddleware {
           kind: SpanKind.CLIENT,
           attributes: attrs,
         });
-        emitPendingMarker(active.ownTracer, state);
+        emitPendingMarker(active.markers, state);
       } catch (error) {
         log?.once("image-start", "warn", `could not record an image generation: ${errorMessage(error)}`);
       }

@@ -4,7 +4,7 @@ import type { Attributes, Span, Tracer } from "@opentelemetry/api";
 import { type CallState, hasPartial, newCallState, partialMessages } from "./call-state.ts";
 import { resolveCallContext } from "./context.ts";
 import { errorMessage, type Logger } from "./log.ts";
-import { emitPendingMarker } from "./marker.ts";
+import { emitPendingMarker, type MarkerSink } from "./marker.ts";
 import type { CostOutcome, Pricer } from "./pricing.ts";
 import { shared } from "./shared.ts";
 import {
@@ -20,8 +20,8 @@ import { tapProviderStream } from "./stream-tap.ts";
 export interface IntegrationDeps {
   /** The tracer the AI SDK's spans are made with (scope `gen_ai`, as `@ai-sdk/otel`'s own). */
   tracer: Tracer;
-  /** The tracer of genledger's own spans (scope `genledger`): pending markers. */
-  ownTracer: Tracer;
+  /** Where pending markers go. */
+  markers: MarkerSink;
   pricer: Pricer;
   log: Logger;
   /** Called once per generation after its span ended. */
@@ -128,7 +128,7 @@ export class GenledgerIntegration {
     // The rest of the operation (its provider calls, middleware) runs in this async context.
     shared().callScope.enterWith(state);
     try {
-      emitPendingMarker(this.deps.ownTracer, state, this.annotateStart(state, event));
+      emitPendingMarker(this.deps.markers, state, this.annotateStart(state, event));
     } catch (error) {
       this.deps.log.once("start", "warn", `could not annotate a generation: ${errorMessage(error)}`);
     }

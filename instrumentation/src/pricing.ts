@@ -55,15 +55,25 @@ export function createPricer(pricesFile: string | undefined, log: Logger): Price
   };
   // The lookup (normalizing ids, ranking entries) costs more than the arithmetic; a process prices
   // few distinct models, so keep the lookup per provider, model and hour.
-  const lookups = new Map<string, { hour: number; result: PriceLookupResult }>();
+  const lookups = new Map<string, Map<string, { hour: number; result: PriceLookupResult }>>();
+  let cachedModels = 0;
   const lookup = (input: PriceInput): PriceLookupResult => {
     const hour = Math.floor(input.at.getTime() / 3_600_000);
-    const key = `${input.provider}\u0000${input.model}`;
-    const cached = lookups.get(key);
+    let models = lookups.get(input.provider);
+    const cached = models?.get(input.model);
     if (cached && cached.hour === hour) return cached.result;
     const result = lookupPrice(getCatalog(), input);
-    if (lookups.size >= 1_000) lookups.clear();
-    lookups.set(key, { hour, result });
+    if (cachedModels >= 1_000) {
+      lookups.clear();
+      cachedModels = 0;
+      models = undefined;
+    }
+    if (!models) {
+      models = new Map();
+      lookups.set(input.provider, models);
+    }
+    if (!models.has(input.model)) cachedModels++;
+    models.set(input.model, { hour, result });
     return result;
   };
   return (input) => {

@@ -8,6 +8,7 @@ import type { CallState } from "./call-state.ts";
 import { type ResolvedConfig, resolveConfig } from "./config.ts";
 import { GenledgerIntegration } from "./integration.ts";
 import { createLogger, errorMessage, type Logger } from "./log.ts";
+import type { MarkerSink } from "./marker.ts";
 import { type CostOutcome, createPricer, type Pricer } from "./pricing.ts";
 import { shared } from "./shared.ts";
 import { GenledgerSpanProcessor } from "./span-processor.ts";
@@ -26,10 +27,12 @@ export interface Runtime {
         /** Scope `gen_ai`: the AI SDK's spans. */
         tracer: Tracer;
         /**
-         * Scope `genledger`: spans genledger makes itself (pending markers, image generations), so a
-         * collector does not take them for the AI SDK's inner spans.
+         * Scope `genledger`: spans genledger makes itself (image generations), so a collector does
+         * not take them for the AI SDK's inner spans.
          */
         ownTracer: Tracer;
+        /** Pending markers go straight to the processor. */
+        markers: MarkerSink;
         integration: GenledgerIntegration;
         pricer: Pricer;
         removeExitHooks: () => void;
@@ -165,12 +168,13 @@ export function init(options: GenledgerOptions = {}): void {
       },
       log,
     );
+    const resource = resourceFromAttributes({
+      "service.name": config.serviceName || "unknown_service:node",
+      "telemetry.distro.name": "genledger",
+      "telemetry.distro.version": VERSION,
+    });
     const provider = new TracerProvider({
-      resource: resourceFromAttributes({
-        "service.name": config.serviceName || "unknown_service:node",
-        "telemetry.distro.name": "genledger",
-        "telemetry.distro.version": VERSION,
-      }),
+      resource,
       // Every generation is kept: a sampled-out parent from the application must not drop it.
       sampler: new AlwaysOnSampler(),
       spanLimits: { attributeCountLimit: 1024 },
@@ -180,16 +184,26 @@ export function init(options: GenledgerOptions = {}): void {
     const tracer = provider.getTracer("gen_ai", VERSION);
     const ownTracer = provider.getTracer("genledger", VERSION);
     const pricer = createPricer(config.pricesFile, log);
+    const markers: MarkerSink = { emit: (span) => processor.onEnd(span), resource };
     const integration = new GenledgerIntegration({
       tracer,
-      ownTracer,
+      markers,
       pricer,
       log,
       onFinished: finishGeneration,
     });
     registerTelemetry(integration as unknown as Telemetry);
     const removeExitHooks = installExitHooks(runtime, processor);
-    runtime.active = { provider, processor, tracer, ownTracer, integration, pricer, removeExitHooks };
+    runtime.active = {
+      provider,
+      processor,
+      tracer,
+      ownTracer,
+      markers,
+      integration,
+      pricer,
+      removeExitHooks,
+    };
     holder.runtime = runtime;
     log.debug(`recording AI SDK generations to ${config.exporter ? "a custom exporter" : config.tracesUrl}`);
   } catch (error) {
