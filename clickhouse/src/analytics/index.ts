@@ -73,8 +73,10 @@ export { COST_DIMENSIONS, GRANULARITIES } from "./cost-types.ts";
 export { costReport } from "./costs.ts";
 export type { ErrorCounts, ErrorRateOptions, ErrorRateVerdict } from "./error-rate.ts";
 export { DEFAULT_ERROR_RATE_OPTIONS, detectErrorRateSpike } from "./error-rate.ts";
-export type { RepriceAuditEntry, RepriceInput, RepriceResult } from "./reprice.ts";
-export { listRepriceAudit, rebuildTagRollup, repriceGenerations } from "./reprice.ts";
+export type { RepriceInput, RepriceResult } from "./reprice.ts";
+export { repriceGenerations } from "./reprice.ts";
+export type { RepriceAuditEntry } from "./reprice-audit.ts";
+export { listRepriceAudit } from "./reprice-audit.ts";
 export type { AbuseReport, TimeWindow } from "./signals.ts";
 export {
   abuseReport,
@@ -87,3 +89,4 @@ export {
 export type { ResolvedSpikeOptions, SpikeOptions, SpikeVerdict, SpikeWindow } from "./spike.ts";
 export { DEFAULT_SPIKE_OPTIONS, detectSpike, medianBig, resolveSpikeOptions, spikeWindows } from "./spike.ts";
 export type { AnalyticsStore } from "./sql.ts";
+export { rebuildTagRollup } from "./tag-rollup.ts";

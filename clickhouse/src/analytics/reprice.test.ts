@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { getGeneration, insertGenerations } from "../generations.ts";
 import { queryRows } from "../sql.ts";
-import { listRepriceAudit, repriceGenerations } from "./reprice.ts";
+import { repriceGenerations } from "./reprice.ts";
+import { listRepriceAudit } from "./reprice-audit.ts";
 import type { AnalyticsStore } from "./sql.ts";
 import { openTestStore } from "./test-db.ts";
 

@@ -13,9 +13,9 @@ import { reconcileRollups } from "../rollups.ts";
 import type { Params } from "../sql.ts";
 import { withWriteLock } from "../store-types.ts";
 import { type AnalyticsStore, chTime, insertRows, parseChTime, runCommand, selectRows } from "./sql.ts";
+import { rebuildTagRollup } from "./tag-rollup.ts";
 
 const FINAL = "status IN ('complete', 'error', 'aborted')";
-const DAY_MS = 86_400_000;
 const BATCH = 20_000;
 /** Version = status rank * 1e13 + write time in ms (see migration 0001). */
 const RANK_UNIT = 10_000_000_000_000;
@@ -280,111 +280,4 @@ async function writeVersions(
       now: Date.now(),
     },
   );
-}
-
-/**
- * Recomputes the tag rollup of the UTC days touching `[from, to)` from the raw table, each
- * generation at its latest version (the tag counterpart of `reconcileRollups`).
- */
-export async function rebuildTagRollup(
-  store: AnalyticsStore,
-  range: { from: Date; to: Date; projectId?: string },
-): Promise<void> {
-  const from = new Date(Math.floor(range.from.getTime() / DAY_MS) * DAY_MS);
-  const to = new Date(Math.ceil(range.to.getTime() / DAY_MS) * DAY_MS);
-  const params: Params = { from: chTime(from), to: chTime(to), projectId: range.projectId ?? "" };
-  const project = "({projectId:String} = '' OR project_id = {projectId:String})";
-  await withWriteLock(store, async () => {
-    await runCommand(
-      store,
-      `ALTER TABLE {{local:generation_rollups_tags_hourly}}{{on_cluster}}
-       DELETE WHERE hour >= {from:DateTime64(3, 'UTC')} AND hour < {to:DateTime64(3, 'UTC')} AND ${project}
-       SETTINGS mutations_sync = 2`,
-      params,
-    );
-    await runCommand(
-      store,
-      `INSERT INTO generation_rollups_tags_hourly
-       SELECT project_id, toStartOfHour(started_at) AS hour,
-         arrayJoin(if(empty(tags), [''], arrayDistinct(tags))) AS tag,
-         user_id, model, provider, function_id, status,
-         count(), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cache_write_tokens),
-         sum(reasoning_tokens), sum(cost_total), countIf(unpriced), countIf(cache_hit), sum(cost_saved_nanos)
-       FROM (SELECT project_id, started_at, tags, user_id, model, provider, function_id, status, input_tokens,
-               output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_total, unpriced,
-               cache_hit, cost_saved_nanos
-             FROM generations
-             WHERE started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')} AND ${project}
-             ORDER BY version DESC LIMIT 1 BY id)
-       WHERE ${FINAL}
-       GROUP BY project_id, hour, tag, user_id, model, provider, function_id, status
-       SETTINGS insert_deduplicate = 0`,
-      params,
-    );
-  });
-}
-
-/** One audited reprice. */
-export interface RepriceAuditEntry {
-  id: string;
-  projectId: string;
-  at: Date;
-  actor: string;
-  provider: string;
-  model: string;
-  from: Date;
-  to: Date;
-  priceEntry: string;
-  generations: number;
-  pricedBefore: number;
-  beforeNanos: bigint;
-  afterNanos: bigint;
-}
-
-const AuditRow = z.object({
-  id: z.string(),
-  project_id: z.string(),
-  at: z.string(),
-  actor: z.string(),
-  provider: z.string(),
-  model: z.string(),
-  range_from: z.string(),
-  range_to: z.string(),
-  price_entry: z.string(),
-  generations: z.coerce.number(),
-  priced_before: z.coerce.number(),
-  before_nanos: z.string().regex(/^\d+$/).transform(BigInt),
-  after_nanos: z.string().regex(/^\d+$/).transform(BigInt),
-});
-
-/** The reprice audit, newest first. */
-export async function listRepriceAudit(
-  store: AnalyticsStore,
-  filter: { projectId?: string; limit?: number } = {},
-): Promise<RepriceAuditEntry[]> {
-  const rows = await selectRows(
-    store,
-    `SELECT id, project_id, at, actor, provider, model, range_from, range_to, price_entry, generations, priced_before,
-       before_nanos, after_nanos
-     FROM reprice_audit
-     WHERE ({projectId:String} = '' OR project_id IN ({projectId:String}, ''))
-     ORDER BY at DESC LIMIT {limit:UInt32}`,
-    AuditRow,
-    { projectId: filter.projectId ?? "", limit: Math.min(Math.max(1, filter.limit ?? 100), 1000) },
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    projectId: r.project_id,
-    at: parseChTime(r.at),
-    actor: r.actor,
-    provider: r.provider,
-    model: r.model,
-    from: parseChTime(r.range_from),
-    to: parseChTime(r.range_to),
-    priceEntry: r.price_entry,
-    generations: r.generations,
-    pricedBefore: r.priced_before,
-    beforeNanos: r.before_nanos,
-    afterNanos: r.after_nanos,
-  }));
 }

@@ -18,14 +18,11 @@ import { accessOf, requireMember, verifyCsrf } from "../lib/auth.server.ts";
 import { formatTime } from "../lib/format.ts";
 import { canManageBudgets } from "../lib/roles.ts";
 import type { Route } from "./+types/budgets";
+import { BudgetForm } from "./budgets-form.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Budgets - genledger" }];
 
 const MANAGERS = ["admin", "finance"] as const;
-// Spelled out here rather than imported: the form renders in the browser, where @genledger/clickhouse cannot go.
-const SCOPES = ["all", "user", "model", "function", "tag"] as const;
-const PERIODS = ["day", "week", "month"] as const;
-
 export async function loader({ context, url }: Route.LoaderArgs) {
   const member = requireMember(context);
   const services = context.get(servicesContext);
@@ -129,86 +126,6 @@ export async function action({ request, context }: Route.ActionArgs) {
     throw error;
   }
   return data({ ok: null, error: "Unknown action." }, { status: 400 });
-}
-
-type Row = Awaited<ReturnType<typeof loader>>["rows"][number];
-
-function BudgetForm({ budget, busy }: { budget: Row | null; busy: boolean }) {
-  return (
-    <Form
-      method="post"
-      className="filters"
-      aria-label={budget ? "Edit budget" : "New budget"}
-      data-testid="budget-form"
-    >
-      <CsrfInput />
-      <input type="hidden" name="intent" value={budget ? "update" : "create"} />
-      {budget ? <input type="hidden" name="id" value={budget.id} /> : null}
-      <label className="field">
-        Name
-        <input name="name" required defaultValue={budget?.name} placeholder="Monthly OpenAI" />
-      </label>
-      <label className="field">
-        Scope
-        <select name="scope" defaultValue={budget?.scope ?? "all"}>
-          {SCOPES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        Scope value
-        <input
-          name="scopeValue"
-          defaultValue={budget?.scopeValue}
-          placeholder="user id, model, function or tag"
-        />
-      </label>
-      <label className="field">
-        Period
-        <select name="period" defaultValue={budget?.period ?? "month"}>
-          {PERIODS.map((p) => (
-            <option key={p} value={p}>
-              {p}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        Amount ($)
-        <input
-          name="amount"
-          required
-          inputMode="decimal"
-          defaultValue={budget?.amountInput}
-          placeholder="500"
-        />
-      </label>
-      <label className="field">
-        Alert at (%)
-        <input name="thresholds" defaultValue={budget?.thresholds ?? "50, 80, 100"} />
-      </label>
-      <label className="field">
-        Enforcement
-        <select name="enforcement" defaultValue={budget?.enforcement ?? "alert"}>
-          <option value="alert">alert only</option>
-          <option value="hard">hard (block calls at 100%)</option>
-        </select>
-      </label>
-      <div className="actions">
-        <button type="submit" disabled={busy}>
-          {budget ? "Save budget" : "Create budget"}
-        </button>
-        {budget ? (
-          <Link to="/budgets" className="button secondary">
-            Cancel
-          </Link>
-        ) : null}
-      </div>
-    </Form>
-  );
 }
 
 export default function Budgets({ loaderData, actionData }: Route.ComponentProps) {

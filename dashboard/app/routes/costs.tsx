@@ -8,29 +8,16 @@ import {
   topMovers,
 } from "@genledger/clickhouse";
 import { formatUsd } from "@genledger/core";
-import { useEffect, useState } from "react";
 import { Form, Link, useNavigation } from "react-router";
-import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
 import { EmptyState } from "../components/empty-state.tsx";
 import { PageHeader } from "../components/page-header.tsx";
 import { servicesContext } from "../context.ts";
 import { accessOf, requireMember } from "../lib/auth.server.ts";
-import { formatCount, usd } from "../lib/format.ts";
+import { formatCount } from "../lib/format.ts";
 import type { Route } from "./+types/costs";
+import { CostChart, Stat } from "./costs-chart.tsx";
 
 export const meta: Route.MetaFunction = () => [{ title: "Costs - genledger" }];
-
-const COLORS = [
-  "#2f5bd3",
-  "#1d7a46",
-  "#c2410c",
-  "#7c3aed",
-  "#0e7490",
-  "#be185d",
-  "#a16207",
-  "#4b5563",
-  "#94a3b8",
-];
 
 function pctChange(now: bigint, before: bigint): string {
   if (before === 0n) return now === 0n ? "no change" : "new";
@@ -123,69 +110,6 @@ export async function loader({ context, url }: Route.LoaderArgs) {
     filterParams: params.toString(),
     canReprice: member.role === "admin",
   };
-}
-
-function CostChart({ keys, points }: { keys: string[]; points: Array<Record<string, number | string>> }) {
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
-  return (
-    <div
-      className="chart"
-      style={{ height: 320 }}
-      data-testid="costs-chart"
-      data-points={points.length}
-      data-series={keys.length}
-    >
-      {mounted ? (
-        <BarChart
-          responsive
-          style={{ width: "100%", height: 320 }}
-          data={points}
-          margin={{ top: 8, right: 8, left: 8, bottom: 0 }}
-        >
-          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e3e6ea" />
-          <XAxis dataKey="bucket" tick={{ fontSize: 11 }} tickLine={false} />
-          <YAxis
-            tickFormatter={(value: number) => usd(value, 2)}
-            tick={{ fontSize: 11 }}
-            width={76}
-            tickLine={false}
-          />
-          <Tooltip formatter={(value, name) => [usd(Number(value), 4), String(name)]} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
-          {keys.map((key, i) => (
-            <Bar
-              key={key}
-              dataKey={key}
-              stackId="spend"
-              fill={COLORS[i % COLORS.length]}
-              isAnimationActive={false}
-            />
-          ))}
-        </BarChart>
-      ) : null}
-    </div>
-  );
-}
-
-function Stat({
-  label: title,
-  value,
-  sub,
-  testId,
-}: {
-  label: string;
-  value: string | number;
-  sub?: string;
-  testId?: string;
-}) {
-  return (
-    <div className="stat" data-testid={testId}>
-      <div className="label">{title}</div>
-      <div className="value">{typeof value === "number" ? formatCount(value) : value}</div>
-      {sub ? <div className="sub">{sub}</div> : null}
-    </div>
-  );
 }
 
 type GroupView = Awaited<ReturnType<typeof loader>>["groups"][number];
