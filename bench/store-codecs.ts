@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { generationToRow, rowVersion } from "../clickhouse/src/generation-row.ts";
-import { createClickHouse, execute, queryRows } from "../clickhouse/src/index.ts";
+import { createClickHouse, execute, insertRows, queryRows } from "../clickhouse/src/index.ts";
 import { createGenerationSource } from "./store-data.ts";
 
 const n = Number(process.env.BENCH_BATCH ?? 10_000);
@@ -15,12 +15,13 @@ const source = createGenerationSource({ count: n, days: 30, end: new Date(Date.U
 const rows = Array.from({ length: n }, (_, i) => source(i)).map((g) =>
   generationToRow(g, rowVersion(g.status)),
 );
-const body = rows.map((r) => JSON.stringify(r)).join("\n");
-console.log(`batch: ${n} rows, ${(body.length / 1e6).toFixed(1)} MB JSON`);
+console.log(
+  `batch: ${n} rows, ${(rows.map((r) => JSON.stringify(r)).join("\n").length / 1e6).toFixed(1)} MB JSON`,
+);
 
 const bodies = ["prompt", "output", "prompt_text", "output_text"];
 const variants: Record<string, string[]> = {
-  "as shipped (JSON ZSTD(3), search text ZSTD(1), user+trace bloom filters)": [],
+  "as shipped (bodies ZSTD(3), user+trace bloom filters)": [],
   "+ bloom_filter(0.001) on id": [
     "ALTER TABLE {t} ADD INDEX idx_id id TYPE bloom_filter(0.001) GRANULARITY 1",
   ],
@@ -46,26 +47,16 @@ for (const [name, alters] of Object.entries(variants)) {
   );
   const keep = new Set(columns.map((c) => c.name));
   const payload = alters.some((a) => a.includes("DROP COLUMN"))
-    ? rows
-        .map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).filter(([c]) => keep.has(c)))))
-        .join("\n")
-    : body;
+    ? rows.map((r) => Object.fromEntries(Object.entries(r).filter(([c]) => keep.has(c))))
+    : rows;
   const wall = performance.now();
   const cpu = process.cpuUsage();
-  await store.client
-    .exec({
-      query: `INSERT INTO ${t} FORMAT JSONEachRow`,
-      values: (await import("node:stream")).Readable.from([Buffer.from(payload)]),
-    })
-    .then(async (r) => {
-      for await (const _ of r.stream) {
-      }
-    });
+  await insertRows(store, t, payload);
   const used = process.cpuUsage(cpu);
   await execute(store, `OPTIMIZE TABLE ${t} FINAL`);
   const sizes = await queryRows(
     store,
-    `SELECT name, data_compressed_bytes AS c, data_uncompressed_bytes AS u FROM system.columns WHERE database = currentDatabase() AND table = '${t}'`,
+    `SELECT column AS name, column_data_compressed_bytes AS c, column_data_uncompressed_bytes AS u FROM system.parts_columns WHERE database = currentDatabase() AND table = '${t}' AND active`,
     Size,
   );
   const [part] = await queryRows(

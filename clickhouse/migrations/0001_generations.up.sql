@@ -22,8 +22,8 @@ CREATE TABLE IF NOT EXISTS {{local:generations}}{{on_cluster}}
     -- Bodies as JSON (the domain Prompt / Output), plain text for search, short previews for lists.
     prompt String CODEC(ZSTD(3)){{ttl_text:started_at}},
     output String CODEC(ZSTD(3)){{ttl_text:started_at}},
-    prompt_text String CODEC(ZSTD(1)){{ttl_text:started_at}},
-    output_text String CODEC(ZSTD(1)){{ttl_text:started_at}},
+    prompt_text String CODEC(ZSTD(3)){{ttl_text:started_at}},
+    output_text String CODEC(ZSTD(3)){{ttl_text:started_at}},
     prompt_preview String CODEC(ZSTD(1)){{ttl_text:started_at}},
     output_preview String CODEC(ZSTD(1)){{ttl_text:started_at}},
     finish_reason LowCardinality(String),

@@ -130,7 +130,7 @@ describe("retention", () => {
     await migrate(store);
     const fresh = await createQuery("generations");
     expect(fresh).toMatch(
-      /`prompt_text` String CODEC\(ZSTD\(1\)\) TTL toDateTime\(started_at\) \+ toIntervalDay\(3\)/,
+      /`prompt_text` String CODEC\(ZSTD\(3\)\) TTL toDateTime\(started_at\) \+ toIntervalDay\(3\)/,
     );
     expect(fresh).toMatch(/TTL toDateTime\(started_at\) \+ toIntervalDay\(7\)/);
   });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { InvalidInputError } from "./errors.ts";
-import { execute, type Params, queryRows } from "./sql.ts";
+import { execute, type Params, queryColumns, queryRows } from "./sql.ts";
 import type { Store } from "./store-types.ts";
 import { withWriteLock } from "./store-types.ts";
 import { fromChTime, toChTime } from "./time.ts";
@@ -56,26 +56,25 @@ const COLUMNS: Record<RollupDimension, string> = {
   status: "toString(status)",
 };
 
-// Plain string schemas (UInt64 arrives quoted): per-row validation stays cheap on large results.
-const count = z.string();
-const money = z.string();
-const RollupRow = z.object({
-  bucket: z.string(),
-  dim_user: z.string().optional(),
-  dim_model: z.string().optional(),
-  dim_provider: z.string().optional(),
-  dim_function: z.string().optional(),
-  dim_status: z.string().optional(),
-  requests: count,
-  input_tokens: count,
-  output_tokens: count,
-  cache_read_tokens: count,
-  cache_write_tokens: count,
-  reasoning_tokens: count,
-  cost_nanos: money,
-  unpriced_requests: count,
-  cache_hits: count,
-  saved_nanos: money,
+// Column-wise validation (UInt64 sums arrive quoted): large results stay cheap.
+const column = z.array(z.string());
+const RollupColumns = z.object({
+  bucket: column,
+  dim_user: column.optional(),
+  dim_model: column.optional(),
+  dim_provider: column.optional(),
+  dim_function: column.optional(),
+  dim_status: column.optional(),
+  requests: column,
+  input_tokens: column,
+  output_tokens: column,
+  cache_read_tokens: column,
+  cache_write_tokens: column,
+  reasoning_tokens: column,
+  cost_nanos: column,
+  unpriced_requests: column,
+  cache_hits: column,
+  saved_nanos: column,
 });
 
 const DAY_MS = 86_400_000;
@@ -123,7 +122,7 @@ export async function spendRollup(store: Store, query: SpendRollupQuery): Promis
   }
   const dims = groupBy.map((d) => `${COLUMNS[d]} AS dim_${d}`);
   const groupKeys = ["bucket", ...groupBy.map((d) => `dim_${d}`)].join(", ");
-  const rows = await queryRows(
+  const { columns: c } = await queryColumns(
     store,
     `SELECT toString(${bucketSql}) AS bucket${dims.map((d) => `, ${d}`).join("")},
        sum(requests) AS requests,
@@ -140,26 +139,36 @@ export async function spendRollup(store: Store, query: SpendRollupQuery): Promis
      WHERE ${where.join(" AND ")}
      GROUP BY ${groupKeys}
      ORDER BY ${groupKeys}`,
-    RollupRow,
+    RollupColumns,
     params,
   );
-  return rows.map((row) => {
-    const out: SpendRow = {
-      bucket: fromChTime(row.bucket),
-      requests: Number(row.requests),
-      inputTokens: Number(row.input_tokens),
-      outputTokens: Number(row.output_tokens),
-      cacheReadTokens: Number(row.cache_read_tokens),
-      cacheWriteTokens: Number(row.cache_write_tokens),
-      reasoningTokens: Number(row.reasoning_tokens),
-      costNanos: BigInt(row.cost_nanos),
-      unpricedRequests: Number(row.unpriced_requests),
-      cacheHits: Number(row.cache_hits),
-      savedNanos: BigInt(row.saved_nanos),
+  const dates = new Map<string, Date>();
+  const dimensionColumns = groupBy.map((d) => [d, c[`dim_${d}`] ?? []] as const);
+  const out: SpendRow[] = new Array(c.bucket.length);
+  for (let i = 0; i < c.bucket.length; i++) {
+    const text = c.bucket[i] as string;
+    let bucket = dates.get(text);
+    if (!bucket) {
+      bucket = fromChTime(text);
+      dates.set(text, bucket);
+    }
+    const row: SpendRow = {
+      bucket,
+      requests: Number(c.requests[i]),
+      inputTokens: Number(c.input_tokens[i]),
+      outputTokens: Number(c.output_tokens[i]),
+      cacheReadTokens: Number(c.cache_read_tokens[i]),
+      cacheWriteTokens: Number(c.cache_write_tokens[i]),
+      reasoningTokens: Number(c.reasoning_tokens[i]),
+      costNanos: BigInt(c.cost_nanos[i] as string),
+      unpricedRequests: Number(c.unpriced_requests[i]),
+      cacheHits: Number(c.cache_hits[i]),
+      savedNanos: BigInt(c.saved_nanos[i] as string),
     };
-    for (const dimension of groupBy) out[dimension] = row[`dim_${dimension}`] ?? "";
-    return out;
-  });
+    for (const [dimension, values] of dimensionColumns) row[dimension] = values[i] ?? "";
+    out[i] = row;
+  }
+  return out;
 }
 
 /** What {@link reconcileRollups} recomputed. */

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import type { z } from "zod";
 import { QueryError } from "./errors.ts";
 import type { Store } from "./store-types.ts";
-import { storeTarget } from "./store-types.ts";
+import { storeRawInsert, storeTarget } from "./store-types.ts";
 import { renderSql } from "./template.ts";
 
 /** Query parameters, bound server-side to `{name:Type}` placeholders. */
@@ -52,9 +52,43 @@ export async function queryRows<S extends z.ZodType>(
 }
 
 /**
+ * Runs a SELECT for a large result and returns it column by column (`JSONColumnsWithMetadata`: one
+ * JSON document, one array per column), each validated with `schema` (an object of arrays).
+ * Several times cheaper than {@link queryRows} on tens of thousands of rows.
+ */
+export async function queryColumns<S extends z.ZodType<Record<string, unknown[]>>>(
+  store: Store,
+  sql: string,
+  schema: S,
+  params: Params = {},
+): Promise<{ columns: z.infer<S>; rows: number }> {
+  const query = renderSql(sql, storeTarget(store));
+  let document: { data?: unknown; rows?: unknown };
+  try {
+    const result = await store.client.query({
+      query,
+      query_params: params,
+      format: "JSONColumnsWithMetadata",
+    });
+    document = await result.json<{ data?: unknown; rows?: unknown }>();
+  } catch (error) {
+    throw wrapError(error, query);
+  }
+  const parsed = schema.safeParse(document.data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new QueryError(
+      `Unexpected result from ClickHouse at ${issue?.path.join(".") || "(columns)"}: ${issue?.message ?? "invalid"}`,
+      { code: "ROW_VALIDATION", cause: parsed.error, statement: firstLine(query) },
+    );
+  }
+  return { columns: parsed.data, rows: typeof document.rows === "number" ? document.rows : 0 };
+}
+
+/**
  * Inserts rows as JSONEachRow with per-statement settings (dedup token and friends).
- * Goes through `exec` with an explicit `INSERT ... SETTINGS ... FORMAT` so both the HTTP client
- * and chDB see the settings on this statement only.
+ * Embedded: chDB's zero-copy raw insert. Server: `exec` with an explicit
+ * `INSERT ... SETTINGS ... FORMAT` so the settings apply to this statement only.
  */
 export async function insertRows(
   store: Store,
@@ -63,16 +97,19 @@ export async function insertRows(
   settings: Record<string, string | number> = {},
 ): Promise<void> {
   if (rows.length === 0) return;
-  const body = `${rows.map((row) => JSON.stringify(row)).join("\n")}\n`;
+  const body = Buffer.from(`${rows.map((row) => JSON.stringify(row)).join("\n")}\n`);
+  const target = renderSql(table, storeTarget(store));
   const settingsSql = Object.entries(settings)
     .map(([name, value]) => `${name} = ${typeof value === "number" ? value : quote(value)}`)
     .join(", ");
-  const query = renderSql(
-    `INSERT INTO ${table}${settingsSql ? ` SETTINGS ${settingsSql}` : ""} FORMAT JSONEachRow`,
-    storeTarget(store),
-  );
+  const query = `INSERT INTO ${target}${settingsSql ? ` SETTINGS ${settingsSql}` : ""} FORMAT JSONEachRow`;
   try {
-    const result = await store.client.exec({ query, values: Readable.from([Buffer.from(body)]) });
+    const rawInsert = storeRawInsert(store);
+    if (rawInsert) {
+      await rawInsert({ table: target, values: body, format: "JSONEachRow", settings });
+      return;
+    }
+    const result = await store.client.exec({ query, values: Readable.from([body]) });
     // Drain the (empty) response so an HTTP socket goes back to the pool.
     for await (const _chunk of result.stream) {
       // nothing to read

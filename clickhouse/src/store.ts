@@ -7,7 +7,7 @@ import { DataDirLockedError, StoreError } from "./errors.ts";
 import { migrate } from "./migrations.ts";
 import { syncRetention } from "./retention.ts";
 import { execute, quote } from "./sql.ts";
-import { registerStore, type Store } from "./store-types.ts";
+import { type RawInsert, registerStore, type Store } from "./store-types.ts";
 
 type Connection = NonNullable<Parameters<typeof createClient>[0]>["connection"];
 
@@ -58,7 +58,12 @@ async function openServer(config: ResolvedConfig): Promise<Store> {
     }
   }
   const client = createClient({ url, database: config.database, clickhouse_settings: settings });
-  return makeStore(client, config, { embedded: false, dataDir: null, onClose: async () => {} });
+  return makeStore(client, config, {
+    embedded: false,
+    dataDir: null,
+    rawInsert: null,
+    onClose: async () => {},
+  });
 }
 
 async function openEmbedded(config: ResolvedConfig): Promise<Store> {
@@ -79,17 +84,21 @@ async function openEmbedded(config: ResolvedConfig): Promise<Store> {
       cause: error,
     });
   }
-  let connection: Connection;
+  let chdb: ReturnType<typeof createChdbConnection>;
   try {
-    connection = createChdbConnection({ path: dir }) as unknown as Connection;
+    chdb = createChdbConnection({ path: dir });
   } catch (error) {
     throw classifyOpenError(dir, error);
   }
+  // chDB types its connection against its own copy of @clickhouse/client-common.
+  const connection = chdb as unknown as Connection;
   openDirs.set(dir, (openDirs.get(dir) ?? 0) + 1);
   const client = createClient({ connection });
+  const rawInsert: RawInsert = (params) => chdb.chdb.rawInsert(params);
   const store = makeStore(client, config, {
     embedded: true,
     dataDir: dir,
+    rawInsert,
     onClose: async () => {
       const count = (openDirs.get(dir) ?? 1) - 1;
       if (count <= 0) openDirs.delete(dir);
@@ -117,7 +126,12 @@ async function openEmbedded(config: ResolvedConfig): Promise<Store> {
 function makeStore(
   client: ClickHouseClient,
   config: ResolvedConfig,
-  options: { embedded: boolean; dataDir: string | null; onClose: () => Promise<void> },
+  options: {
+    embedded: boolean;
+    dataDir: string | null;
+    rawInsert: RawInsert | null;
+    onClose: () => Promise<void>;
+  },
 ): Store {
   let closed: Promise<void> | null = null;
   const store: Store = {
@@ -134,7 +148,11 @@ function makeStore(
       return closed;
     },
   };
-  registerStore(store, { cluster: config.cluster, database: config.database, retention: config.retention });
+  registerStore(
+    store,
+    { cluster: config.cluster, database: config.database, retention: config.retention },
+    options.rawInsert,
+  );
   return store;
 }
 

@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InvalidInputError } from "./errors.ts";
+import { insertGenerations } from "./generations.ts";
+import { spendRollup } from "./rollups.ts";
+import { makeGeneration, openTempStore } from "./test-store.ts";
+
+let ctx: Awaited<ReturnType<typeof openTempStore>>;
+const P = "proj_roll";
+const at = (iso: string) => new Date(iso);
+
+beforeAll(async () => {
+  ctx = await openTempStore();
+  await insertGenerations(ctx.store, [
+    makeGeneration({
+      projectId: P,
+      userId: "ana",
+      model: "gpt-4o",
+      provider: "openai",
+      functionId: "chat",
+      startedAt: at("2026-11-02T10:15:00Z"),
+      cost: { total: 4_000_000_000_000_000 },
+      usage: {
+        inputTokens: 10,
+        outputTokens: 5,
+        cacheReadTokens: 2,
+        cacheWriteTokens: 1,
+        reasoningTokens: 3,
+        images: 0,
+      },
+    }),
+    makeGeneration({
+      projectId: P,
+      userId: "ana",
+      model: "gpt-4o",
+      provider: "openai",
+      functionId: "chat",
+      startedAt: at("2026-11-02T10:45:00Z"),
+      cost: { total: 4_000_000_000_000_000 },
+    }),
+    makeGeneration({
+      projectId: P,
+      userId: "ana",
+      model: "gpt-4o",
+      provider: "openai",
+      functionId: "chat",
+      startedAt: at("2026-11-02T11:05:00Z"),
+      cost: { total: 3 },
+      cacheHit: true,
+      costSavedNanos: 40,
+    }),
+    makeGeneration({
+      projectId: P,
+      userId: "bo",
+      model: "claude",
+      provider: "anthropic",
+      functionId: "summarise",
+      startedAt: at("2026-11-03T09:00:00Z"),
+      status: "error",
+      cost: { total: 7 },
+    }),
+    makeGeneration({
+      projectId: P,
+      userId: "bo",
+      model: "mystery",
+      provider: "acme",
+      functionId: "summarise",
+      startedAt: at("2026-11-10T09:00:00Z"),
+      unpriced: true,
+      cost: null,
+    }),
+    makeGeneration({
+      projectId: P,
+      userId: "bo",
+      model: "claude",
+      provider: "anthropic",
+      startedAt: at("2026-11-10T09:30:00Z"),
+      status: "pending",
+      cost: null,
+    }),
+    makeGeneration({
+      projectId: "proj_else",
+      userId: "ana",
+      startedAt: at("2026-11-02T10:15:00Z"),
+      cost: { total: 999 },
+    }),
+  ]);
+});
+afterAll(async () => {
+  await ctx?.cleanup();
+});
+
+const range = { projectId: P, from: at("2026-11-01T00:00:00Z"), to: at("2026-12-01T00:00:00Z") };
+
+describe("spendRollup", () => {
+  it("sums per hour with exact money beyond 2^53 nano-dollars", async () => {
+    const rows = await spendRollup(ctx.store, { ...range, bucket: "hour", groupBy: [] });
+    expect(rows.map((r) => [r.bucket.toISOString(), r.requests, r.costNanos])).toEqual([
+      ["2026-11-02T10:00:00.000Z", 2, 8_000_000_000_000_000n],
+      ["2026-11-02T11:00:00.000Z", 1, 3n],
+      ["2026-11-03T09:00:00.000Z", 1, 7n],
+      ["2026-11-10T09:00:00.000Z", 1, 0n],
+    ]);
+    expect(rows[0]).toMatchObject({
+      inputTokens: 10,
+      outputTokens: 5,
+      cacheReadTokens: 2,
+      cacheWriteTokens: 1,
+      reasoningTokens: 3,
+    });
+    expect(rows[1]).toMatchObject({ cacheHits: 1, savedNanos: 40n });
+    expect(rows[3]).toMatchObject({ unpricedRequests: 1 });
+  });
+
+  it("groups by day, week and month, from the daily or the hourly rollup alike", async () => {
+    const byDay = await spendRollup(ctx.store, { ...range, bucket: "day", groupBy: ["user", "model"] });
+    expect(
+      byDay.map((r) => [r.bucket.toISOString().slice(0, 10), r.user, r.model, r.requests, r.costNanos]),
+    ).toEqual([
+      ["2026-11-02", "ana", "gpt-4o", 3, 8_000_000_000_000_003n],
+      ["2026-11-03", "bo", "claude", 1, 7n],
+      ["2026-11-10", "bo", "mystery", 1, 0n],
+    ]);
+    // Not day-aligned: served from the hourly rollup, same totals.
+    const hourly = await spendRollup(ctx.store, {
+      ...range,
+      from: at("2026-11-01T01:00:00Z"),
+      bucket: "day",
+      groupBy: ["user", "model"],
+    });
+    expect(hourly).toEqual(byDay);
+
+    const byWeek = await spendRollup(ctx.store, {
+      ...range,
+      bucket: "week",
+      groupBy: ["provider", "function", "status"],
+    });
+    expect(
+      byWeek.map((r) => [r.bucket.toISOString().slice(0, 10), r.provider, r.function, r.status, r.requests]),
+    ).toEqual([
+      ["2026-11-02", "anthropic", "summarise", "error", 1],
+      ["2026-11-02", "openai", "chat", "complete", 3],
+      ["2026-11-09", "acme", "summarise", "complete", 1],
+    ]);
+    const byMonth = await spendRollup(ctx.store, { ...range, bucket: "month", groupBy: [] });
+    expect(byMonth).toHaveLength(1);
+    expect(byMonth[0]).toMatchObject({ requests: 5, costNanos: 8_000_000_000_000_010n, unpricedRequests: 1 });
+    expect(byMonth[0]).not.toHaveProperty("user");
+  });
+
+  it("covers all projects without projectId, and rejects bad input by name", async () => {
+    const all = await spendRollup(ctx.store, {
+      from: range.from,
+      to: range.to,
+      bucket: "month",
+      groupBy: [],
+    });
+    expect(all[0]?.costNanos).toBe(8_000_000_000_000_010n + 999n);
+    await expect(spendRollup(ctx.store, { ...range, bucket: "year" as "day", groupBy: [] })).rejects.toThrow(
+      InvalidInputError,
+    );
+    await expect(
+      spendRollup(ctx.store, { ...range, bucket: "day", groupBy: ["team" as "user"] }),
+    ).rejects.toThrow(/groupBy/);
+    await expect(
+      spendRollup(ctx.store, { ...range, to: range.from, bucket: "day", groupBy: [] }),
+    ).rejects.toThrow(/from/);
+  });
+});
