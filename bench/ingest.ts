@@ -3,7 +3,7 @@
 // from a child process), against a raw engine insert of the same rows in the same run.
 //
 //   node bench/ingest.ts [--seconds 20] [--rss-seconds 300] [--batch 100] [--concurrency 8]
-//                        [--phases raw,full,lag,rss]
+//                        [--phases ingest,raw,full,lag,rss]
 //
 // Phases: 1. raw insert (insertGenerations + insertSpans, writer-sized batches);
 // 2. ingest at full load (acknowledged/s and written/s); 3. p99 acknowledged-to-queryable lag at
@@ -39,7 +39,7 @@ const { values: args } = parseArgs({
     "rss-seconds": { type: "string", default: "60" },
     batch: { type: "string", default: "100" },
     concurrency: { type: "string", default: "8" },
-    phases: { type: "string", default: "raw,full,lag,rss" },
+    phases: { type: "string", default: "ingest,raw,full,lag,rss" },
     // Internal: run as the load generator.
     load: { type: "string" },
   },
@@ -197,6 +197,45 @@ async function rawInsert(store: Store, seconds: number, rowsPerInsert: number): 
   return written / ((performance.now() - started) / 1000);
 }
 
+/** Collector + spool + writer with a sink that discards: the ceiling of the ingest side. */
+async function ingestOnly(
+  dir: string,
+  options: { seconds: number; batch: number; concurrency: number },
+): Promise<number> {
+  const metrics = createMetricsRegistry();
+  const spool = await createSpool({ dir: join(dir, "spool"), maxBytes: 4 * 1024 ** 3, metrics });
+  let drained = 0;
+  const writer = createWriter({
+    spool,
+    sink: {
+      insertGenerations: async (generations) => {
+        drained += generations.length;
+      },
+      insertSpans: async () => {},
+    },
+    metrics,
+  });
+  const collector = createCollector({
+    config: resolveCollectorConfig({
+      port: 0,
+      logLevel: "warn",
+      auth: { staticKeys: [{ secret: KEY, projectId: "bench" }] },
+    }),
+    spool,
+    blobs: createBlobStore(`file://${join(dir, "blobs")}`),
+    metrics,
+  });
+  const { url } = await collector.listen();
+  const started = performance.now();
+  await startLoad({ url, ...options, rate: 0, sampleEvery: 1_000_000 }, () => {});
+  await writer.flush();
+  const rate = drained / ((performance.now() - started) / 1000);
+  await collector.close();
+  await writer.stop({ drain: true });
+  await spool.close();
+  return rate;
+}
+
 async function main(): Promise<void> {
   const seconds = Number(args.seconds);
   const rssSeconds = Number(args["rss-seconds"]);
@@ -246,6 +285,13 @@ async function main(): Promise<void> {
           .join(" ")} at start`,
     );
     const phases = new Set(String(args.phases).split(","));
+    if (phases.has("ingest")) {
+      // The ingest side alone: collector + spool (fsync) + writer reading it back, store discarded.
+      const only = await ingestOnly(join(dir, "ingest-only"), { seconds, batch, concurrency });
+      log(
+        `ingest side alone (HTTP, decode, map, spool fsync, writer read-back; no ClickHouse): ${only.toFixed(0)} generations/s acknowledged and drained`,
+      );
+    }
     const raw = phases.has("raw") ? await rawInsert(store, seconds, 10_000) : Number.NaN;
     log(
       `raw engine insert (insertGenerations + insertSpans, 10,000-row batches): ${raw.toFixed(0)} generations/s`,

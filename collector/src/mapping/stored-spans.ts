@@ -60,6 +60,8 @@ export function cutText(text: string, maxBytes: number): string {
 /**
  * A decoded span as a stored span: attribute values as text (structured values as JSON), each cut
  * to `maxAttributeBytes`, redacted when the project redacts; `service.name` from the resource.
+ * A span that belongs to a generation leaves out the `genledger.*` attributes (the record has
+ * them) and keeps only a preview of content attributes.
  */
 export function toStoredSpan(
   span: DecodedSpan,
@@ -72,6 +74,8 @@ export function toStoredSpan(
   const attributes: Record<string, string> = {};
   const owned = generationId !== "";
   for (const key in span.attributes) {
+    // Our own attributes are all in the generation record (and the span keeps its generationId).
+    if (owned && key.startsWith("genledger.")) continue;
     const limit =
       owned && CONTENT_KEYS.has(key) ? Math.min(CONTENT_PREVIEW_BYTES, maxAttributeBytes) : maxAttributeBytes;
     let text = toJsonText(span.attributes[key] ?? null);
