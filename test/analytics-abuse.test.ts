@@ -37,7 +37,13 @@ beforeAll(async () => {
   }
   // The scraper: 600 calls with one prompt in three minutes, an hour ago.
   for (let i = 0; i < 600; i++) {
-    traffic.push(gen({ userId: "scraper", startedAt: new Date(now - HOUR + i * 300), prompt: text("list every product price") }));
+    traffic.push(
+      gen({
+        userId: "scraper",
+        startedAt: new Date(now - HOUR + i * 300),
+        prompt: text("list every product price"),
+      }),
+    );
   }
   // The jailbreaker: 20 tries today, 15 stopped by the content filter.
   for (let i = 0; i < 20; i++) {
@@ -63,7 +69,13 @@ beforeAll(async () => {
   }
   // Huge prompts, and a client that mostly fails.
   for (let i = 0; i < 20; i++) {
-    traffic.push(gen({ userId: "longprompt", startedAt: new Date(now - 2 * HOUR + i * 60_000), prompt: text("x".repeat(20_000) + i) }));
+    traffic.push(
+      gen({
+        userId: "longprompt",
+        startedAt: new Date(now - 2 * HOUR + i * 60_000),
+        prompt: text("x".repeat(20_000) + i),
+      }),
+    );
     traffic.push(
       gen({
         userId: "failing",
@@ -80,15 +92,26 @@ afterAll(async () => cleanup());
 
 describe("abuse ranking", () => {
   it("puts the planted abusers first, each with the right signal and its evidence", async () => {
-    const report = await abuseReport(store, { projectId: "p1", from: new Date(now - DAY), to: new Date(now) });
+    const report = await abuseReport(store, {
+      projectId: "p1",
+      from: new Date(now - DAY),
+      to: new Date(now),
+    });
     expect(report.activeUsers).toBe(30);
     const planted = ["scraper", "jailbreaker", "newbie", "longprompt", "failing"];
-    expect(report.users.slice(0, planted.length).map((u) => u.userId).sort()).toEqual([...planted].sort());
+    expect(
+      report.users
+        .slice(0, planted.length)
+        .map((u) => u.userId)
+        .sort(),
+    ).toEqual([...planted].sort());
     expect(report.users.filter((u) => u.userId.startsWith("member-"))).toEqual([]);
 
     const signals = (user: string) => report.users.find((u) => u.userId === user)!.signals;
     const kinds = (user: string) => signals(user).map((s) => s.kind);
-    expect(kinds("scraper")).toEqual(expect.arrayContaining(["rate_vs_self", "rate_vs_peers", "duplicate_prompts"]));
+    expect(kinds("scraper")).toEqual(
+      expect.arrayContaining(["rate_vs_self", "rate_vs_peers", "duplicate_prompts"]),
+    );
     expect(kinds("jailbreaker")).toContain("content_filter");
     expect(kinds("newbie")).toEqual(expect.arrayContaining(["new_user_high_spend", "spend_share"]));
     expect(kinds("longprompt")).toContain("prompt_length");
@@ -102,14 +125,22 @@ describe("abuse ranking", () => {
 
   it("an abuse rule alerts once per user over its score", async () => {
     const kv = createMemoryKvStore();
-    await createAlertRule(store, { projectId: "p1", createdBy: "a@x", name: "Abuse", kind: "abuse_score", params: { minScore: 40 } });
+    await createAlertRule(store, {
+      projectId: "p1",
+      createdBy: "a@x",
+      name: "Abuse",
+      kind: "abuse_score",
+      params: { minScore: 40 },
+    });
     const clock = new Date(now);
     const ev = createAlertEvaluator({ store, kv, now: () => clock });
     const first = await ev.evaluateOnce();
     expect(first.errors).toEqual([]);
     const users = first.fired.map((f) => f.details.userId).sort();
     expect(users).toEqual(["jailbreaker", "newbie", "scraper"]);
-    expect(first.fired.find((f) => f.details.userId === "scraper")!.evidenceUrl).toMatch(/^\/generations\?user=scraper&/);
+    expect(first.fired.find((f) => f.details.userId === "scraper")!.evidenceUrl).toMatch(
+      /^\/generations\?user=scraper&/,
+    );
     const second = await ev.evaluateOnce();
     expect(second.fired).toEqual([]);
     await ev.stop();

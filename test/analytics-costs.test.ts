@@ -107,28 +107,43 @@ const Recount = z.object({
 async function rollupsVsRaw(store: Store): Promise<Array<{ table: string; rollup: unknown; raw: unknown }>> {
   const latest = "(SELECT * FROM generations ORDER BY version DESC LIMIT 1 BY id)";
   const final = "status IN ('complete', 'error', 'aborted')";
-  const keys = "user_id, '|', model, '|', provider, '|', function_id, '|', toString(status)";
+  const all = "user_id, '|', model, '|', provider, '|', function_id, '|', toString(status)";
+  const dims = "model, '|', provider, '|', function_id, '|', toString(status)";
+  const hour = "toString(toStartOfHour(started_at))";
+  const tagJoin = "ARRAY JOIN if(empty(tags), [''], arrayDistinct(tags)) AS tag";
   const out = [];
-  for (const [table, time, rawTime, join] of [
-    ["generation_rollups_hourly", "toString(hour)", "toString(toStartOfHour(started_at))", ""],
-    ["generation_rollups_daily", "toString(day)", "toString(toDate(started_at))", ""],
+  for (const [table, key, rawKey, join] of [
+    ["generation_rollups_hourly", `toString(hour), '|', ${all}`, `${hour}, '|', ${all}`, ""],
+    [
+      "generation_rollups_daily",
+      `toString(day), '|', ${all}`,
+      `toString(toDate(started_at)), '|', ${all}`,
+      "",
+    ],
+    ["generation_rollups_dims_hourly", `toString(hour), '|', ${dims}`, `${hour}, '|', ${dims}`, ""],
+    [
+      "generation_rollups_users_daily",
+      "toString(day), '|', user_id",
+      "toString(toDate(started_at)), '|', user_id",
+      "",
+    ],
     [
       "generation_rollups_tags_hourly",
-      "concat(toString(hour), '|', tag)",
-      "concat(toString(toStartOfHour(started_at)), '|', tag)",
-      "ARRAY JOIN if(empty(tags), [''], arrayDistinct(tags)) AS tag",
+      `toString(hour), '|', tag, '|', ${dims}`,
+      `${hour}, '|', tag, '|', ${dims}`,
+      tagJoin,
     ],
   ] as const) {
     const rollup = await queryRows(
       store,
-      `SELECT concat(${time}, '|', ${keys}) AS k, sum(requests) AS requests, toString(sum(cost_total)) AS cost,
+      `SELECT concat(${key}) AS k, sum(requests) AS requests, toString(sum(cost_total)) AS cost,
          toString(sum(cost_saved_nanos)) AS saved, sum(unpriced_requests) AS unpriced
        FROM ${table} GROUP BY k HAVING requests > 0 ORDER BY k`,
       Recount,
     );
     const raw = await queryRows(
       store,
-      `SELECT concat(${rawTime}, '|', ${keys}) AS k, count() AS requests, toString(sum(cost_total)) AS cost,
+      `SELECT concat(${rawKey}) AS k, count() AS requests, toString(sum(cost_total)) AS cost,
          toString(sum(cost_saved_nanos)) AS saved, countIf(unpriced) AS unpriced
        FROM ${latest} ${join} WHERE ${final} GROUP BY k ORDER BY k`,
       Recount,

@@ -101,6 +101,12 @@ export function parseCostQuery(
   if (fn) filter.functionId = fn;
   if (tag) filter.tag = tag;
   if (provider) filter.provider = provider;
+  if ((groupBy === "tag" || filter.tag) && (groupBy === "user" || filter.userId)) {
+    throw new CostParamError(
+      "tag",
+      "cannot be combined with user: group by one and filter by the other is not supported",
+    );
+  }
   const query: CostQuery = { from, to, granularity, groupBy, filter };
   if (options.projectId) query.projectId = options.projectId;
   return query;

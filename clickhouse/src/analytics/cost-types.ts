@@ -100,8 +100,10 @@ export interface CostReport {
   buckets: Date[];
   /** Bucket x group rows (only non-empty ones), ordered by bucket then spend. */
   rows: CostRow[];
-  /** Groups ordered by spend, largest first. */
+  /** Groups ordered by spend, largest first (with `rows: "top"`: the top 50, see `groupCount`). */
   groups: CostGroup[];
+  /** How many groups had requests in either period. */
+  groupCount: number;
   /** Groups whose spend changed most (either way), largest change first; at most 10. */
   movers: CostGroup[];
   tokenMix: TokenMix;

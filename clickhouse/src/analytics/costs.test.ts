@@ -131,7 +131,7 @@ describe("costReport", () => {
       from: new Date(from),
       to: new Date(to),
       granularity: "day",
-      groupBy: "user",
+      groupBy: "function",
       filter: { tag: "beta", model: "gpt-4o" },
     });
     expect(filtered.totals.costNanos).toBe(
@@ -158,7 +158,53 @@ describe("costReport", () => {
     expect(r.rows.reduce((s, x) => s + x.costNanos, 0n)).toBe(r.totals.costNanos);
   });
 
+  it("groups by user from the per-user table, and by user with a model filter from the main one", async () => {
+    const from = start;
+    const to = start + 20 * DAY;
+    const cur = (g: Generation) => g.projectId === "p1" && inRange(g, from, to);
+    const byUser = await costReport(store, {
+      projectId: "p1",
+      from: new Date(from),
+      to: new Date(to),
+      granularity: "day",
+      groupBy: "user",
+    });
+    const filtered = await costReport(store, {
+      projectId: "p1",
+      from: new Date(from),
+      to: new Date(to),
+      granularity: "day",
+      groupBy: "user",
+      filter: { model: "gpt-4o" },
+    });
+    for (const g of byUser.groups)
+      expect(g.costNanos).toBe(expected((x) => cur(x) && x.userId === g.group).cost);
+    for (const g of filtered.groups) {
+      expect(g.costNanos).toBe(expected((x) => cur(x) && x.userId === g.group && x.model === "gpt-4o").cost);
+    }
+    expect(byUser.groupCount).toBe(6);
+    const top = await costReport(store, {
+      projectId: "p1",
+      from: new Date(from),
+      to: new Date(to),
+      granularity: "day",
+      groupBy: "user",
+      rows: "top",
+    });
+    expect(top.totals).toEqual(byUser.totals);
+    expect(top.movers).toEqual(byUser.movers);
+  });
+
   it("rejects a bad query", async () => {
+    await expect(
+      costReport(store, {
+        from: new Date(start),
+        to: new Date(start + DAY),
+        granularity: "day",
+        groupBy: "user",
+        filter: { tag: "eu" },
+      }),
+    ).rejects.toThrow(/tag and user/);
     await expect(
       costReport(store, {
         from: new Date(start),

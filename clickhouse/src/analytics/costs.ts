@@ -1,15 +1,6 @@
 import { z } from "zod";
 import type { Params } from "../sql.ts";
-import {
-  addMetrics,
-  alignRange,
-  bucketList,
-  OTHER_GROUP,
-  previousRange,
-  tokenMix,
-  topMovers,
-  zeroMetrics,
-} from "./cost-shape.ts";
+import { alignRange, bucketList, OTHER_GROUP, previousRange, tokenMix, zeroMetrics } from "./cost-shape.ts";
 import {
   COST_DIMENSIONS,
   type CostDimension,
@@ -48,15 +39,37 @@ const MEASURES = {
   saved_nanos: money,
 };
 type MeasureName = keyof typeof MEASURES;
+const NAMES = Object.keys(MEASURES) as MeasureName[];
+const MONEY = new Set<MeasureName>(["cost_nanos", "saved_nanos"]);
+/** Rollup column of each measure. */
+const COLUMN: Record<MeasureName, string> = {
+  requests: "requests",
+  input_tokens: "input_tokens",
+  output_tokens: "output_tokens",
+  cache_read_tokens: "cache_read_tokens",
+  cache_write_tokens: "cache_write_tokens",
+  reasoning_tokens: "reasoning_tokens",
+  cost_nanos: "cost_total",
+  unpriced_requests: "unpriced_requests",
+  cache_hits: "cache_hits",
+  saved_nanos: "cost_saved_nanos",
+};
 
 /** Zod fields of every measure under a prefix (aliases never equal a column name: ClickHouse would resolve the alias). */
 function measureFields<P extends string>(prefix: P) {
-  return Object.fromEntries(Object.entries(MEASURES).map(([k, v]) => [`${prefix}${k}`, v])) as {
+  return Object.fromEntries(NAMES.map((k) => [`${prefix}${k}`, MEASURES[k]])) as {
     [K in MeasureName as `${P}${K}`]: (typeof MEASURES)[K];
   };
 }
 
-const GroupRow = z.object({ grp: z.string(), ...measureFields("c_"), ...measureFields("p_") });
+const GroupRow = z.object({
+  grp: z.string(),
+  n_groups: count,
+  ...measureFields("c_"),
+  ...measureFields("p_"),
+  ...measureFields("tc_"),
+  ...measureFields("tp_"),
+});
 const TotalsRow = z.object({ ...measureFields("c_"), ...measureFields("p_") });
 const BucketRow = z.object({ bucket: z.string(), g: z.string(), ...measureFields("c_") });
 const UnpricedRow = z.object({ provider: z.string(), model: z.string(), n: count });
@@ -77,46 +90,68 @@ function toMetrics(r: Record<string, unknown>, prefix: string): CostMetrics {
   };
 }
 
-/** `sum(...)` of every measure, optionally under a condition, aliased with a prefix. */
-function sums(prefix: string, condition?: string): string {
-  const s = (column: string) => (condition ? `sumIf(${column}, ${condition})` : `sum(${column})`);
-  const m = (column: string) =>
-    condition ? `sumIf(toUInt128(${column}), ${condition})` : `sum(toUInt128(${column}))`;
-  return [
-    `${s("requests")} AS ${prefix}requests`,
-    `${s("input_tokens")} AS ${prefix}input_tokens`,
-    `${s("output_tokens")} AS ${prefix}output_tokens`,
-    `${s("cache_read_tokens")} AS ${prefix}cache_read_tokens`,
-    `${s("cache_write_tokens")} AS ${prefix}cache_write_tokens`,
-    `${s("reasoning_tokens")} AS ${prefix}reasoning_tokens`,
-    `toString(${m("cost_total")}) AS ${prefix}cost_nanos`,
-    `${s("unpriced_requests")} AS ${prefix}unpriced_requests`,
-    `${s("cache_hits")} AS ${prefix}cache_hits`,
-    `toString(${m("cost_saved_nanos")}) AS ${prefix}saved_nanos`,
-  ].join(",\n       ");
+/**
+ * Sums of every measure (money as UInt128), optionally under a condition, aliased `<prefix><measure>`;
+ * `text` renders money as decimal strings (exact in JSON).
+ */
+function sums(prefix: string, condition?: string, text = false): string {
+  return NAMES.map((k) => {
+    const column = MONEY.has(k) ? `toUInt128(${COLUMN[k]})` : COLUMN[k];
+    const sum = condition ? `sumIf(${column}, ${condition})` : `sum(${column})`;
+    return `${text && MONEY.has(k) ? `toString(${sum})` : sum} AS ${prefix}${k}`;
+  }).join(",\n       ");
 }
 
-/** Which rollup table answers a query, and how its time column is named. */
+/** `expr(x<from><k>) AS <to><k>` for every measure, money as text: renames without alias clashes. */
+function project(from: string, to: string, wrap: (column: string) => string = (c) => c): string {
+  return NAMES.map((k) => {
+    const value = wrap(`${from}${k}`);
+    return `${MONEY.has(k) ? `toString(${value})` : value} AS ${to}${k}`;
+  }).join(", ");
+}
+
+/** A rollup table and its time column. */
 interface Source {
   table: string;
   time: "hour" | "day";
 }
 
-function sourceFor(query: CostQuery, from: Date, to: Date, tagTable: boolean): Source {
-  if (tagTable) return { table: "generation_rollups_tags_hourly", time: "hour" };
-  const daily = query.granularity !== "hour" && from.getTime() % DAY_MS === 0 && to.getTime() % DAY_MS === 0;
-  return daily
-    ? { table: "generation_rollups_daily", time: "day" }
-    : { table: "generation_rollups_hourly", time: "hour" };
+/**
+ * The smallest rollup that answers a query: by user (and nothing else) from the per-user daily
+ * table, by tag from the tag table, by model / provider / function from the hourly table without
+ * users; user combined with model, provider or function from the main rollups (0002).
+ */
+function sourceFor(query: CostQuery, dayAligned: boolean, dimension: CostDimension | null): Source {
+  const f = query.filter ?? {};
+  const needs = new Set<CostDimension>();
+  if (dimension) needs.add(dimension);
+  if (f.userId) needs.add("user");
+  if (f.tag) needs.add("tag");
+  if (f.model) needs.add("model");
+  if (f.provider) needs.add("provider");
+  if (f.functionId) needs.add("function");
+  const hourly = query.granularity === "hour" || !dayAligned;
+  if (needs.has("tag")) {
+    if (needs.has("user"))
+      throw new RangeError("costs: tag and user cannot be combined (group by one, filter by the other)");
+    return { table: "generation_rollups_tags_hourly", time: "hour" };
+  }
+  if (needs.has("user")) {
+    const onlyUser = [...needs].every((d) => d === "user");
+    if (onlyUser && !hourly) return { table: "generation_rollups_users_daily", time: "day" };
+    return hourly
+      ? { table: "generation_rollups_hourly", time: "hour" }
+      : { table: "generation_rollups_daily", time: "day" };
+  }
+  return { table: "generation_rollups_dims_hourly", time: "hour" };
 }
 
 function bucketSql(granularity: CostQuery["granularity"], time: Source["time"]): string {
-  const t = time === "day" ? "toDateTime(day, 'UTC')" : "hour";
   switch (granularity) {
     case "hour":
       return "hour";
     case "day":
-      return time === "day" ? t : "toStartOfDay(hour)";
+      return time === "day" ? "toDateTime(day, 'UTC')" : "toStartOfDay(hour)";
     case "week":
       return `toDateTime(toMonday(${time}), 'UTC')`;
     case "month":
@@ -124,27 +159,42 @@ function bucketSql(granularity: CostQuery["granularity"], time: Source["time"]):
   }
 }
 
-function filterSql(query: CostQuery, params: Params, withTag: boolean): string[] {
+function filterSql(query: CostQuery, params: Params): string[] {
   const where: string[] = [];
   if (query.projectId) {
     params.projectId = query.projectId;
     where.push("project_id = {projectId:String}");
   }
   const f = query.filter ?? {};
-  const add = (value: string | undefined, column: string, name: string) => {
-    if (value === undefined || value === "") return;
+  for (const [value, column, name] of [
+    [f.model, "model", "fModel"],
+    [f.userId, "user_id", "fUser"],
+    [f.functionId, "function_id", "fFunction"],
+    [f.provider, "provider", "fProvider"],
+    [f.tag, "tag", "fTag"],
+  ] as const) {
+    if (value === undefined || value === "") continue;
     params[name] = value;
     where.push(`${column} = {${name}:String}`);
-  };
-  add(f.model, "model", "fModel");
-  add(f.userId, "user_id", "fUser");
-  add(f.functionId, "function_id", "fFunction");
-  add(f.provider, "provider", "fProvider");
-  if (withTag) add(f.tag, "tag", "fTag");
+  }
   return where;
 }
 
-function checkQuery(query: CostQuery): void {
+function rangeSql(time: Source["time"], from: string, to: string): string[] {
+  return [`${time} >= {${from}:DateTime64(3, 'UTC')}`, `${time} < {${to}:DateTime64(3, 'UTC')}`];
+}
+
+/**
+ * Everything the costs page, `GET /api/v1/costs` and the CSV export show: spend per bucket and
+ * group, per group against the previous period of the same length, totals, top movers, token mix,
+ * cache savings and unpriced models. Read from the rollups (always re-aggregated, exact bigint
+ * money), the smallest that answers the query (see the analytics rollups, migration 0024).
+ * Buckets of a day or longer widen the range to whole UTC days; hourly ones to whole hours.
+ * With `rows: "top"`, `groups` holds the top 50 by spend plus the top movers, and `rows` the top
+ * `topN` groups per bucket with the rest as "(other)"; `groupCount` counts them all either way.
+ * @throws RangeError for a bad query, or tag combined with user.
+ */
+export async function costReport(store: AnalyticsStore, query: CostQuery): Promise<CostReport> {
   if (!COST_DIMENSIONS.includes(query.groupBy)) {
     throw new RangeError(
       `costs groupBy must be one of ${COST_DIMENSIONS.join(", ")}, got "${query.groupBy}"`,
@@ -155,156 +205,128 @@ function checkQuery(query: CostQuery): void {
       `costs granularity must be one of ${GRANULARITIES.join(", ")}, got "${query.granularity}"`,
     );
   }
-}
-
-/**
- * Everything the costs page, `GET /api/v1/costs` and the CSV export show: spend per bucket and
- * group, per group against the previous period of the same length, totals, top movers, token mix,
- * cache savings and unpriced models. Read from the rollups (always re-aggregated, exact bigint
- * money): the daily table when the range falls on whole days and buckets are a day or longer
- * (day-or-longer buckets widen the range to whole days), the hourly one otherwise, the tag table
- * when grouping or filtering by tag. A generation with several tags counts under each of them.
- */
-export async function costReport(store: AnalyticsStore, query: CostQuery): Promise<CostReport> {
-  checkQuery(query);
   let { from, to } = alignRange(query.from, query.to);
   if (query.granularity !== "hour") {
     from = new Date(Math.floor(from.getTime() / DAY_MS) * DAY_MS);
     to = new Date(Math.ceil(to.getTime() / DAY_MS) * DAY_MS);
   }
   const previous = previousRange(from, to);
-  const tagTable = query.groupBy === "tag" || Boolean(query.filter?.tag);
-  const source = sourceFor(query, previous.from, to, tagTable);
+  const dayAligned = previous.from.getTime() % DAY_MS === 0 && to.getTime() % DAY_MS === 0;
+  const source = sourceFor(query, dayAligned, query.groupBy);
   const dim = DIMENSION_COLUMN[query.groupBy];
   const t = source.time;
+  const top = query.rows === "top";
+  const topN = Math.max(1, query.topN ?? 8);
 
-  const params: Params = {
-    prevFrom: chTime(previous.from),
-    from: chTime(from),
-    to: chTime(to),
-  };
-  const where = [
-    `${t} >= {prevFrom:DateTime64(3, 'UTC')}`,
-    `${t} < {to:DateTime64(3, 'UTC')}`,
-    ...filterSql(query, params, tagTable),
-  ];
+  const params: Params = { prevFrom: chTime(previous.from), from: chTime(from), to: chTime(to) };
+  const where = [...rangeSql(t, "prevFrom", "to"), ...filterSql(query, params)];
   const current = `${t} >= {from:DateTime64(3, 'UTC')}`;
+  // One pass: per-group sums for both periods, then window functions for the ranks, the group count
+  // and the totals, so the page gets its top groups and movers without shipping every group.
+  // Layers use distinct names (x*, then the output names): a ClickHouse alias shadows a column.
   const groupRows = await selectRows(
     store,
-    `SELECT toString(${dim}) AS grp,
-       ${sums("c_", current)},
-       ${sums("p_", `${t} < {from:DateTime64(3, 'UTC')}`)}
-     FROM ${source.table}
-     WHERE ${where.join(" AND ")}
-     GROUP BY grp`,
+    `SELECT grp, n_groups,
+       ${project("xc_", "c_")}, ${project("xp_", "p_")}, ${project("xtc_", "tc_")}, ${project("xtp_", "tp_")}
+     FROM (
+       SELECT *, count() OVER () AS n_groups,
+         ${NAMES.map((k) => `sum(xc_${k}) OVER () AS xtc_${k}, sum(xp_${k}) OVER () AS xtp_${k}`).join(", ")},
+         row_number() OVER (ORDER BY xc_cost_nanos DESC, xc_requests DESC, grp) AS rank_spend,
+         row_number() OVER (ORDER BY abs(toInt256(xc_cost_nanos) - toInt256(xp_cost_nanos)) DESC, xc_cost_nanos DESC, grp) AS rank_move
+       FROM (
+         SELECT toString(${dim}) AS grp,
+           ${sums("xc_", current)},
+           ${sums("xp_", `${t} < {from:DateTime64(3, 'UTC')}`)}
+         FROM ${source.table}
+         WHERE ${where.join(" AND ")}
+         GROUP BY grp
+         HAVING xc_requests > 0 OR xp_requests > 0
+       )
+     )
+     ${top ? "WHERE rank_spend <= 50 OR (rank_move <= 10 AND xc_cost_nanos != xp_cost_nanos)" : ""}
+     ORDER BY rank_spend`,
     GroupRow,
     params,
   );
-  const groups: Array<CostGroup & { prev: CostMetrics }> = groupRows
-    .map((r) => {
-      const m = toMetrics(r, "c_");
-      const prev = toMetrics(r, "p_");
-      return {
-        group: r.grp,
-        ...m,
-        previousCostNanos: prev.costNanos,
-        previousRequests: prev.requests,
-        deltaNanos: m.costNanos - prev.costNanos,
-        prev,
-      };
-    })
-    .filter((g) => g.requests > 0 || g.previousRequests > 0)
-    .sort((a, b) =>
-      b.costNanos > a.costNanos
-        ? 1
-        : b.costNanos < a.costNanos
-          ? -1
-          : b.requests - a.requests || a.group.localeCompare(b.group),
-    );
-
-  let totals = zeroMetrics();
-  let prevTotals = zeroMetrics();
+  const groups: CostGroup[] = groupRows.map((r) => {
+    const m = toMetrics(r, "c_");
+    const prev = toMetrics(r, "p_");
+    return {
+      group: r.grp,
+      ...m,
+      previousCostNanos: prev.costNanos,
+      previousRequests: prev.requests,
+      deltaNanos: m.costNanos - prev.costNanos,
+    };
+  });
+  let totals = groupRows[0] ? toMetrics(groupRows[0], "tc_") : zeroMetrics();
+  let prevTotals = groupRows[0] ? toMetrics(groupRows[0], "tp_") : zeroMetrics();
   if (query.groupBy === "tag" && !query.filter?.tag) {
-    // A generation with several tags sits in several tag groups: totals come from the main rollup.
-    const mainParams: Params = { prevFrom: params.prevFrom, from: params.from, to: params.to };
-    const main = sourceFor(query, previous.from, to, false);
-    const mainWhere = [
-      `${main.time} >= {prevFrom:DateTime64(3, 'UTC')}`,
-      `${main.time} < {to:DateTime64(3, 'UTC')}`,
-      ...filterSql(query, mainParams, false),
-    ];
+    // A generation with several tags sits in several tag groups: totals come from a table without tags.
+    const totalsParams: Params = { prevFrom: params.prevFrom, from: params.from, to: params.to };
+    const plain = sourceFor(query, dayAligned, null);
     const [row] = await selectRows(
       store,
-      `SELECT ${sums("c_", `${main.time} >= {from:DateTime64(3, 'UTC')}`)},
-         ${sums("p_", `${main.time} < {from:DateTime64(3, 'UTC')}`)}
-       FROM ${main.table} WHERE ${mainWhere.join(" AND ")}`,
+      `SELECT ${sums("c_", `${plain.time} >= {from:DateTime64(3, 'UTC')}`, true)},
+         ${sums("p_", `${plain.time} < {from:DateTime64(3, 'UTC')}`, true)}
+       FROM ${plain.table} WHERE ${[...rangeSql(plain.time, "prevFrom", "to"), ...filterSql(query, totalsParams)].join(" AND ")}`,
       TotalsRow,
-      mainParams,
+      totalsParams,
     );
-    if (row) {
-      totals = toMetrics(row, "c_");
-      prevTotals = toMetrics(row, "p_");
-    }
-  } else {
-    for (const g of groups) {
-      totals = addMetrics(totals, g);
-      prevTotals = addMetrics(prevTotals, g.prev);
-    }
+    totals = row ? toMetrics(row, "c_") : zeroMetrics();
+    prevTotals = row ? toMetrics(row, "p_") : zeroMetrics();
   }
 
-  const topN = Math.max(1, query.topN ?? 8);
-  const top = groups.slice(0, topN).map((g) => g.group);
-  const grpExpr =
-    query.rows === "top" && groups.length > topN
-      ? `if(grp IN {top:Array(String)}, grp, {other:String})`
-      : "grp";
-  const bucketParams: Params = { ...params, top, other: OTHER_GROUP };
+  const topGroups = groups.slice(0, topN).map((g) => g.group);
+  const otherGroups = (groupRows[0]?.n_groups ?? 0) > topN;
   const bucketRows = await selectRows(
     store,
-    `SELECT toString(bucket) AS bucket, ${grpExpr} AS g, ${sums("c_")}
+    `SELECT toString(bucket) AS bucket, ${top && otherGroups ? "if(grp IN {top:Array(String)}, grp, {other:String})" : "grp"} AS g,
+       ${sums("c_", undefined, true)}
      FROM (SELECT ${bucketSql(query.granularity, t)} AS bucket, toString(${dim}) AS grp, * FROM ${source.table}
            WHERE ${where.join(" AND ")} AND ${current})
      GROUP BY bucket, g
+     HAVING c_requests > 0
      ORDER BY bucket, sum(toUInt128(cost_total)) DESC, g`,
     BucketRow,
-    bucketParams,
+    { ...params, top: topGroups, other: OTHER_GROUP },
   );
-  const rows: CostRow[] = bucketRows
-    .filter((r) => r.c_requests > 0)
-    .map((r) => ({ bucket: parseChTime(r.bucket), group: r.g, ...toMetrics(r, "c_") }));
+  const rows: CostRow[] = bucketRows.map((r) => ({
+    bucket: parseChTime(r.bucket),
+    group: r.g,
+    ...toMetrics(r, "c_"),
+  }));
 
+  // Unpriced models: the per-user daily table has no models, so a user filter reads the main rollup.
   const unpricedParams: Params = { from: params.from, to: params.to };
-  const main = sourceFor(query, from, to, false);
-  const unpricedWhere = [
-    `${main.time} >= {from:DateTime64(3, 'UTC')}`,
-    `${main.time} < {to:DateTime64(3, 'UTC')}`,
-    "unpriced_requests > 0",
-    ...filterSql(query, unpricedParams, false),
-  ];
-  const unpricedRows = query.filter?.tag
-    ? await selectRows(
-        store,
-        `SELECT provider, model, sum(unpriced_requests) AS n FROM generation_rollups_tags_hourly
-         WHERE ${[`hour >= {from:DateTime64(3, 'UTC')}`, `hour < {to:DateTime64(3, 'UTC')}`, "unpriced_requests > 0", ...filterSql(query, unpricedParams, true)].join(" AND ")}
-         GROUP BY provider, model ORDER BY n DESC, provider, model LIMIT 50`,
-        UnpricedRow,
-        unpricedParams,
-      )
-    : await selectRows(
-        store,
-        `SELECT provider, model, sum(unpriced_requests) AS n FROM ${main.table}
-         WHERE ${unpricedWhere.join(" AND ")}
-         GROUP BY provider, model ORDER BY n DESC, provider, model LIMIT 50`,
-        UnpricedRow,
-        unpricedParams,
-      );
+  const unpricedSource = sourceFor(
+    query,
+    from.getTime() % DAY_MS === 0 && to.getTime() % DAY_MS === 0,
+    "model",
+  );
+  const unpricedRows = await selectRows(
+    store,
+    `SELECT provider, model, sum(unpriced_requests) AS n FROM ${unpricedSource.table}
+     WHERE ${[...rangeSql(unpricedSource.time, "from", "to"), "unpriced_requests > 0", ...filterSql(query, unpricedParams)].join(" AND ")}
+     GROUP BY provider, model ORDER BY n DESC, provider, model LIMIT 50`,
+    UnpricedRow,
+    unpricedParams,
+  );
   const unpriced: UnpricedModel[] = unpricedRows.map((r) => ({
     provider: r.provider,
     model: r.model,
     requests: r.n,
   }));
 
-  const cleanGroups = groups.map(({ prev: _prev, ...g }) => g);
+  const movers = groups
+    .filter((g) => g.deltaNanos !== 0n)
+    .sort((a, b) => {
+      const abs = (v: bigint) => (v < 0n ? -v : v);
+      const d = abs(b.deltaNanos) - abs(a.deltaNanos);
+      if (d !== 0n) return d > 0n ? 1 : -1;
+      return b.costNanos > a.costNanos ? 1 : b.costNanos < a.costNanos ? -1 : a.group.localeCompare(b.group);
+    })
+    .slice(0, 10);
   return {
     query,
     from,
@@ -315,8 +337,9 @@ export async function costReport(store: AnalyticsStore, query: CostQuery): Promi
     previous: prevTotals,
     buckets: bucketList(from, to, query.granularity),
     rows,
-    groups: cleanGroups,
-    movers: topMovers(cleanGroups, 10),
+    groups: top ? groups.filter((_, i) => i < 50) : groups,
+    groupCount: groupRows[0]?.n_groups ?? 0,
+    movers,
     tokenMix: tokenMix(totals),
     unpriced,
   };

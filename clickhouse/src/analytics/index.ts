@@ -16,6 +16,7 @@ export {
   updateAlertRule,
   validateAlertRuleInput,
 } from "./alert-rules.ts";
+export { ANALYTICS_ROLLUPS, rebuildAnalyticsRollups } from "./analytics-rollups.ts";
 export type {
   Budget,
   BudgetEnforcement,
@@ -89,4 +90,3 @@ export {
 export type { ResolvedSpikeOptions, SpikeOptions, SpikeVerdict, SpikeWindow } from "./spike.ts";
 export { DEFAULT_SPIKE_OPTIONS, detectSpike, medianBig, resolveSpikeOptions, spikeWindows } from "./spike.ts";
 export type { AnalyticsStore } from "./sql.ts";
-export { rebuildTagRollup } from "./tag-rollup.ts";

@@ -126,7 +126,11 @@ describe("repriceGenerations", () => {
 
     for (const [table, key] of [
       ["generation_rollups_hourly", "concat(user_id, '|', model, '|', toString(status))"],
-      ["generation_rollups_tags_hourly", "concat(tag, '|', user_id, '|', model, '|', toString(status))"],
+      [
+        "generation_rollups_dims_hourly",
+        "concat(model, '|', provider, '|', function_id, '|', toString(status))",
+      ],
+      ["generation_rollups_tags_hourly", "concat(tag, '|', model, '|', toString(status))"],
     ] as const) {
       const [rollup, raw] = await rollupMismatches(table, key);
       expect(rollup).toEqual(raw);

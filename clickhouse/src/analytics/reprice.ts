@@ -12,8 +12,8 @@ import { z } from "zod";
 import { reconcileRollups } from "../rollups.ts";
 import type { Params } from "../sql.ts";
 import { withWriteLock } from "../store-types.ts";
+import { rebuildAnalyticsRollups } from "./analytics-rollups.ts";
 import { type AnalyticsStore, chTime, insertRows, parseChTime, runCommand, selectRows } from "./sql.ts";
-import { rebuildTagRollup } from "./tag-rollup.ts";
 
 const FINAL = "status IN ('complete', 'error', 'aborted')";
 const BATCH = 20_000;
@@ -89,7 +89,7 @@ function validEntry(entry: unknown): PriceEntry {
  * generation (its recorded provider and responded model, else requested model, matched as the
  * catalog would) gets a new row version with the recomputed cost and the entry's ID (a cache hit
  * keeps its zero cost; the price sets what it saved). Afterwards the rollups of the touched days are rebuilt from the raw table
- * (`reconcileRollups`, plus the tag rollup), so they stay exact, and an audit row records who, when,
+ * (`reconcileRollups` and `rebuildAnalyticsRollups`), so they stay exact, and an audit row records who, when,
  * the range, the models and the totals before and after. Run it for closed periods: generations of
  * the range arriving from another process during the rebuild may be missed by it.
  */
@@ -208,7 +208,7 @@ export async function repriceGenerations(store: AnalyticsStore, input: RepriceIn
   if (result.dryRun || result.generations === 0) return result;
 
   await reconcileRollups(store, { from: input.from, to: input.to, projectId: input.projectId });
-  await rebuildTagRollup(store, { from: input.from, to: input.to, projectId: input.projectId });
+  await rebuildAnalyticsRollups(store, { from: input.from, to: input.to, projectId: input.projectId });
   await insertRows(store, "reprice_audit", [
     {
       project_id: input.projectId ?? "",

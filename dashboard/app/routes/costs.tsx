@@ -5,7 +5,6 @@ import {
   costReport,
   label,
   parseCostQuery,
-  topMovers,
 } from "@genledger/clickhouse";
 import { formatUsd } from "@genledger/core";
 import { Form, Link, useNavigation } from "react-router";
@@ -92,8 +91,8 @@ export async function loader({ context, url }: Route.LoaderArgs) {
       })),
     },
     groups: report.groups.slice(0, 50).map(group),
-    moreGroups: Math.max(0, report.groups.length - 50),
-    movers: topMovers(report.groups, 8).map(group),
+    moreGroups: Math.max(0, report.groupCount - 50),
+    movers: report.movers.slice(0, 8).map(group),
     mix: [
       { name: "Input (uncached)", tokens: report.tokenMix.uncachedInput },
       { name: "Cache read", tokens: report.tokenMix.cacheRead },
