@@ -11,9 +11,10 @@ const COLUMN: Record<Exclude<Budget["scope"], "all">, string> = {
 };
 
 /**
- * Known spend of each budget in its UTC period containing `now` (by budget ID), from the rollups:
- * the daily table for scopes all/user/model/function, the hourly tag table for tags. Periods start
- * on whole days, so both tables cover them exactly, the current partial day or hour included.
+ * Known spend of each budget in its UTC period containing `now` (by budget ID), from the narrow
+ * rollups: by model/function (hourly) for scopes all/model/function, per user (daily) for users,
+ * per tag (hourly) for tags. Periods start on whole days, so the tables cover them exactly, the
+ * current partial day or hour included.
  */
 export async function budgetSpend(
   store: AnalyticsStore,
@@ -21,11 +22,15 @@ export async function budgetSpend(
   now: Date = new Date(),
 ): Promise<Map<string, bigint>> {
   const spend = new Map<string, bigint>(budgets.map((b) => [b.id, 0n]));
-  const tagged = budgets.filter((b) => b.scope === "tag");
-  const plain = budgets.filter((b) => b.scope !== "tag");
+  // The narrow rollups (migration 0024): small, and each has the one dimension a scope needs.
   for (const [group, table, time] of [
-    [plain, "generation_rollups_daily", "day"],
-    [tagged, "generation_rollups_tags_hourly", "hour"],
+    [
+      budgets.filter((b) => b.scope === "all" || b.scope === "model" || b.scope === "function"),
+      "generation_rollups_dims_hourly",
+      "hour",
+    ],
+    [budgets.filter((b) => b.scope === "user"), "generation_rollups_users_daily", "day"],
+    [budgets.filter((b) => b.scope === "tag"), "generation_rollups_tags_hourly", "hour"],
   ] as const) {
     // One pass over the table per kind, one sumIf per budget (budgets are few).
     for (let offset = 0; offset < group.length; offset += 100) {

@@ -119,7 +119,8 @@ const FirstSeenRow = z.object({ user_id: z.string(), first: z.string() });
  * Per-user activity in `[from, to)` for abuse scoring: requests, spend, peak requests per minute
  * (and the same user's peak over `[baselineFrom, from)`), distinct prompts, errors, content-filter
  * stops, average prompt size, and the first day the user was ever seen. Generations without a user
- * are left out.
+ * are left out. Peaks count stored records that are not pending (one per call, plus any repriced
+ * version: an approximation that keeps the long baseline scan cheap).
  */
 export async function userActivity(
   store: AnalyticsStore,
@@ -152,8 +153,9 @@ export async function userActivity(
     selectRows(
       store,
       `SELECT user_id, maxIf(c, m >= {from:DateTime64(3, 'UTC')}) AS peak, maxIf(c, m < {from:DateTime64(3, 'UTC')}) AS base_peak
-       FROM (SELECT user_id, toStartOfMinute(started_at) AS m, uniqExact(id) AS c FROM generations
-             WHERE ${project} AND user_id != '' AND started_at >= {baselineFrom:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}
+       FROM (SELECT user_id, toStartOfMinute(started_at) AS m, count() AS c FROM generations
+             WHERE ${project} AND user_id != '' AND status != 'pending'
+               AND started_at >= {baselineFrom:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}
              GROUP BY user_id, m)
        GROUP BY user_id`,
       PeakRow,
@@ -163,7 +165,7 @@ export async function userActivity(
   if (activity.length === 0) return [];
   const firstSeen = await selectRows(
     store,
-    `SELECT user_id, toString(min(day)) AS first FROM generation_rollups_daily
+    `SELECT user_id, toString(min(day)) AS first FROM generation_rollups_users_daily
      WHERE ${project} AND user_id IN {users:Array(String)} GROUP BY user_id`,
     FirstSeenRow,
     { ...params, users: activity.map((a) => a.user_id) },
