@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createApiKey, type Store } from "@genledger/clickhouse";
+import { type AlertRuleInput, createAlertRule, createApiKey, type Store } from "@genledger/clickhouse";
 import type { Config } from "@genledger/core/env";
 
 /** Name of the file `genledger start` keeps the local ingest key in (the demo reads it). */
@@ -12,6 +12,18 @@ export interface FirstRun {
   /** Generated first-admin credentials; absent when GENLEDGER_ADMIN_EMAIL/PASSWORD are set. */
   admin?: { email: string; password: string };
 }
+
+/**
+ * The alert rules a new installation starts with, at the kinds' default thresholds: firings are
+ * recorded (the Alerts page) and go to GENLEDGER_ALERT_WEBHOOK_URL when set. Edit or delete them
+ * under Alerts.
+ */
+export const DEFAULT_ALERT_RULES: readonly AlertRuleInput[] = [
+  { name: "Cost spike", kind: "cost_spike" },
+  { name: "Abusive user", kind: "abuse_score" },
+  { name: "Error-rate spike", kind: "error_rate_spike" },
+  { name: "Unpriced model in use", kind: "unpriced_model" },
+];
 
 /** Decides the first admin before the dashboard starts (the dashboard creates it). */
 export function prepareFirstRun(config: Config<"dashboard">): FirstRun {
@@ -32,6 +44,15 @@ export async function finishFirstRun(
   if (firstRun.admin) {
     lines.push(
       `  dashboard admin: ${firstRun.admin.email} / ${firstRun.admin.password}  (change it under Settings)`,
+    );
+  }
+  if (collector) {
+    const projectId = collector.ingestDefaultProject;
+    for (const rule of DEFAULT_ALERT_RULES) {
+      await createAlertRule(store, { ...rule, projectId, createdBy: "genledger start" });
+    }
+    lines.push(
+      `  alert rules: ${DEFAULT_ALERT_RULES.map((r) => r.name.toLowerCase()).join(", ")} (see Alerts)`,
     );
   }
   if (collector && collector.ingestAuth === "required") {

@@ -5,6 +5,7 @@ import { createLogger, type Logger } from "@genledger/collector";
 import { createBlobStore, createKvStore } from "@genledger/core";
 import { type Config, loadConfig } from "@genledger/core/env";
 import { ensureDashboardBuilt } from "./dashboard-build.ts";
+import { embeddedDataDirHeld } from "./data-dir-lock.ts";
 import { CliError, findNamedError } from "./errors.ts";
 import { type FirstRun, finishFirstRun, prepareFirstRun } from "./first-run.ts";
 import { displayUrl } from "./listen.ts";
@@ -40,6 +41,11 @@ type ServerConfig = StoreConfig & Pick<Config<"collector">, "migrate" | "blobUrl
  * a one-line {@link CliError} instead of a stack trace.
  */
 async function openStore(config: StoreConfig, migrate: boolean): Promise<Store> {
+  const held = () =>
+    new CliError(
+      `the data directory ${config.dataDir} is in use by another genledger process: stop it, or choose another directory with GENLEDGER_DATA_DIR (--data-dir)`,
+    );
+  if (config.clickhouseUrl === undefined && embeddedDataDirHeld(config.dataDir)) throw held();
   try {
     return await createClickHouse({
       // "" means embedded, whatever the environment says: the registry already settled it.
@@ -55,11 +61,7 @@ async function openStore(config: StoreConfig, migrate: boolean): Promise<Store> 
       },
     });
   } catch (error) {
-    if (findNamedError(error, ["DataDirLockedError"])) {
-      throw new CliError(
-        `the data directory ${config.dataDir} is in use by another genledger process: stop it, or choose another directory with GENLEDGER_DATA_DIR (--data-dir)`,
-      );
-    }
+    if (findNamedError(error, ["DataDirLockedError"])) throw held();
     throw error;
   }
 }
@@ -95,6 +97,9 @@ async function runServers(
   sides: { collector?: Config<"collector">; dashboard?: Config<"dashboard"> },
 ): Promise<number> {
   const logger: Logger = createLogger({ level: config.logLevel, base: { service: `genledger-${command}` } });
+  // Listen for signals before anything else: a Ctrl-C during start-up (or right after the ready line,
+  // which is written synchronously) must still shut down gracefully, never kill the process outright.
+  const stopRequested = waitForShutdownSignal(say);
   if (sides.dashboard) await ensureDashboardBuilt(say);
   const embedded = config.clickhouseUrl === undefined;
   // Checked before the store creates it: a data directory without ClickHouse data is a first start.
@@ -127,7 +132,7 @@ async function runServers(
       `ready: ${where.join(", ")}; data in ${embedded ? config.dataDir : "the ClickHouse server"} (Ctrl-C to stop)`,
     );
 
-    await waitForShutdownSignal(say);
+    await stopRequested;
     const clean = await runSteps(steps.splice(0), (name, error) =>
       logger.error(`stopping the ${name} failed`, { error }),
     );
