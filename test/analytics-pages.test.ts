@@ -135,6 +135,36 @@ describe("analytics pages", () => {
     expect(costs).not.toContain('data-testid="unpriced-callout"');
   });
 
+  it("serves the budgets to the budget guard as JSON", async () => {
+    const created = await admin.post("/budgets", {
+      _csrf: admin.csrf,
+      intent: "create",
+      name: "Hard daily",
+      scope: "user",
+      scopeValue: "u1",
+      period: "day",
+      amount: "2.5",
+      thresholds: "80, 100",
+      enforcement: "hard",
+    });
+    expect(created.status).toBe(200);
+    const response = await viewer.get("/api/v1/budgets");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      guard: [
+        {
+          name: "Hard daily",
+          scope: { userId: "u1" },
+          period: "day",
+          limitNanos: 2_500_000_000,
+          mode: "hard",
+        },
+      ],
+      skipped: [],
+    });
+    expect((await fetch(`${fx.url}/api/v1/budgets`)).status).toBe(401);
+  });
+
   it("renders every page for a viewer, and a bad costs parameter as a message", async () => {
     for (const path of ["/costs", "/abuse?window=7d", "/budgets", "/alerts"]) {
       expect((await viewer.get(path)).status, path).toBe(200);

@@ -27,4 +27,5 @@ export default [
   route("alerts", "routes/alerts.tsx"),
   route("api/v1/costs", "routes/api-costs.ts"),
   route("api/v1/costs.csv", "routes/api-costs-csv.ts"),
+  route("api/v1/budgets", "routes/budgets-guard.ts"),
 ] satisfies RouteConfig;

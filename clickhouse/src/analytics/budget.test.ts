@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { budgetPeriodBounds, budgetStatus, validateBudgetInput } from "./budget.ts";
+import { budgetPeriodBounds, budgetStatus, toGuardBudgets, validateBudgetInput } from "./budget.ts";
 
 const USD = 1_000_000_000n;
 
@@ -85,5 +85,64 @@ describe("validateBudgetInput", () => {
     expect(() => validateBudgetInput({ ...ok, scope: "user" })).toThrow(/scopeValue/);
     expect(() => validateBudgetInput({ ...ok, thresholds: [50, 50] })).toThrow(/distinct/);
     expect(() => validateBudgetInput({ ...ok, period: "year" as never })).toThrow(/period/);
+  });
+});
+
+describe("toGuardBudgets", () => {
+  it("converts what the guard can enforce and says why it skips the rest", () => {
+    const base = {
+      projectId: "p",
+      thresholds: [100],
+      createdBy: "x",
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    };
+    const { guard, skipped } = toGuardBudgets([
+      {
+        ...base,
+        id: "1",
+        name: "Ana",
+        scope: "user",
+        scopeValue: "ana",
+        period: "day",
+        amountNanos: 5n * USD,
+        enforcement: "hard",
+      },
+      {
+        ...base,
+        id: "2",
+        name: "All",
+        scope: "all",
+        scopeValue: "",
+        period: "month",
+        amountNanos: USD,
+        enforcement: "alert",
+      },
+      {
+        ...base,
+        id: "3",
+        name: "Weekly",
+        scope: "all",
+        scopeValue: "",
+        period: "week",
+        amountNanos: USD,
+        enforcement: "hard",
+      },
+      {
+        ...base,
+        id: "4",
+        name: "Beta",
+        scope: "tag",
+        scopeValue: "beta",
+        period: "day",
+        amountNanos: USD,
+        enforcement: "hard",
+      },
+    ]);
+    expect(guard).toEqual([
+      { name: "Ana", scope: { userId: "ana" }, period: "day", limitNanos: 5_000_000_000, mode: "hard" },
+      { name: "All", scope: "all", period: "month", limitNanos: 1_000_000_000, mode: "soft" },
+    ]);
+    expect(skipped.map((s) => s.id)).toEqual(["3", "4"]);
   });
 });

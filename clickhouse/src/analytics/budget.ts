@@ -173,3 +173,64 @@ export function budgetStatus(
     state,
   };
 }
+
+/**
+ * A budget in the shape the instrumentation's `budgetGuard` takes (instrumentation/src/budget.ts):
+ * its live counters exist per day and month for all spend, one user, one model or one function.
+ */
+export interface GuardBudget {
+  name: string;
+  scope: { userId: string } | { model: string } | { functionId: string } | "all";
+  period: "day" | "month";
+  /** Nano-dollars; a JSON number (exact up to 2^53, about 9 million USD). */
+  limitNanos: number;
+  /** `hard` refuses calls once spent; `soft` only adds a warning to the record. */
+  mode: "soft" | "hard";
+}
+
+/**
+ * The budgets a `budgetGuard` can enforce, converted; the others (weekly periods, tag scopes) come
+ * back in `skipped` with the reason, since the guard keeps no counter for them.
+ * @example budgetGuard({ store, budgets: async () => (await fetch(`${dashboard}/api/v1/budgets`, auth)).json().then((b) => b.guard) })
+ */
+export function toGuardBudgets(budgets: readonly Budget[]): {
+  guard: GuardBudget[];
+  skipped: Array<{ id: string; name: string; reason: string }>;
+} {
+  const guard: GuardBudget[] = [];
+  const skipped: Array<{ id: string; name: string; reason: string }> = [];
+  for (const b of budgets) {
+    if (b.period === "week") {
+      skipped.push({
+        id: b.id,
+        name: b.name,
+        reason: "weekly budgets are alert-only: the guard counts per day and month",
+      });
+      continue;
+    }
+    if (b.scope === "tag") {
+      skipped.push({
+        id: b.id,
+        name: b.name,
+        reason: "tag budgets are alert-only: the guard keeps no counter per tag",
+      });
+      continue;
+    }
+    const scope: GuardBudget["scope"] =
+      b.scope === "all"
+        ? "all"
+        : b.scope === "user"
+          ? { userId: b.scopeValue }
+          : b.scope === "model"
+            ? { model: b.scopeValue }
+            : { functionId: b.scopeValue };
+    guard.push({
+      name: b.name,
+      scope,
+      period: b.period,
+      limitNanos: Number(b.amountNanos),
+      mode: b.enforcement === "hard" ? "hard" : "soft",
+    });
+  }
+  return { guard, skipped };
+}

@@ -24,6 +24,7 @@ export type {
   BudgetPeriod,
   BudgetScope,
   BudgetStatus,
+  GuardBudget,
 } from "./budget.ts";
 export {
   BUDGET_ENFORCEMENTS,
@@ -32,6 +33,7 @@ export {
   budgetPeriodBounds,
   budgetStatus,
   DEFAULT_BUDGET_THRESHOLDS,
+  toGuardBudgets,
   validateBudgetInput,
 } from "./budget.ts";
 export { budgetSpend, budgetStatuses } from "./budget-spend.ts";

@@ -251,7 +251,7 @@ export async function dataSince(
   const params: Params = {};
   const [row] = await selectRows(
     store,
-    `SELECT toString(min(hour)) AS first, count() AS n FROM generation_rollups_hourly WHERE ${projectSql(query.projectId, params)}`,
+    `SELECT toString(min(hour)) AS first, count() AS n FROM generation_rollups_dims_hourly WHERE ${projectSql(query.projectId, params)}`,
     z.object({ first: z.string(), n: count }),
     params,
   );
