@@ -189,6 +189,17 @@ describe("docker-compose.yml", () => {
     }
   });
 
+  it("gives the demo an ingest key the collectors accept", () => {
+    const demo = { ...imageEnvironment(), ...environmentOf(compose.services.demo!) };
+    const key = loadConfig("instrumentation", demo).apiKey;
+    for (const [name, service] of genledger.filter(([, s]) => modeOf(s) === "collector")) {
+      const config = loadConfig("collector", { ...imageEnvironment(), ...environmentOf(service) });
+      const accepted =
+        config.ingestAuth === "none" || (config.ingestKeys ?? []).some((k) => k.secret === key);
+      expect(accepted, `${name} would refuse the demo's exports`).toBe(true);
+    }
+  });
+
   it("health checks go through the CLI, which knows the configured ports", () => {
     for (const [name, service] of genledger) {
       const mode = modeOf(service);
