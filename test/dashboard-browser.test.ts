@@ -22,7 +22,8 @@ const SCREENSHOTS = join(import.meta.dirname, "..", "docs", "screenshots");
 
 async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  // caret "initial": hiding it injects styles that can race with hydration and look like a mismatch.
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), caret: "initial" });
 }
 
 describe.skipIf(!hasChromium())("dashboard in a browser", () => {
@@ -189,12 +190,25 @@ describe.skipIf(!hasChromium())("dashboard in a browser", () => {
     expect(await page.evaluate(() => (globalThis as unknown as { __xss?: string }).__xss)).toBeUndefined();
   });
 
-  it("answers an unknown generation ID with a 404 page that says what to do", async () => {
+  it("answers an unknown generation ID with a 404 page that says what to do, and shows the record once it arrives", async () => {
     const response = await page.goto(`${fx.url}/generation/no_such_generation_1`);
     expect(response?.status()).toBe(404);
     const text = await page.getByTestId("error-page").textContent();
     expect(text).toContain('No generation has the ID "no_such_generation_1"');
-    expect(text).toContain("reload in a few seconds");
+    expect(text).toContain("keeps checking");
+
+    // A service may send its user to the page before the call starts: the page appears by itself.
+    const early = makeGeneration({
+      status: "pending",
+      output: { messages: [] },
+      cost: null,
+      priceEntry: "",
+      finishedAt: null,
+      latencyMs: null,
+    });
+    expect((await page.goto(`${fx.url}/generation/${early.id}`))?.status()).toBe(404);
+    await seed(fx.store, [early]);
+    await page.getByTestId("pending-notice").waitFor({ timeout: 15_000 });
   });
 
   it("jumps to a pasted ID, filters the list through the address, and shows the other pages", async () => {
@@ -237,6 +251,33 @@ describe.skipIf(!hasChromium())("dashboard in a browser", () => {
     await page.getByTestId("new-key-secret").waitFor();
     expect(await page.getByTestId("new-key-secret").textContent()).toMatch(/^glk_ingest_/);
     await screenshot(page, "keys");
+  });
+
+  it("lets an admin add a finance member, who then sees the generation without its text", async () => {
+    await page.goto(`${fx.url}/settings/members`);
+    const add = page.locator("form", { has: page.locator('input[name="intent"][value="add"]') });
+    await add.locator('input[name="email"]').fill("fiona@example.com");
+    await add.locator('input[name="name"]').fill("Fiona (finance)");
+    await add.locator('select[name="role"]').selectOption("finance");
+    await add.locator('input[name="password"]').fill("fiona password 123");
+    await add.locator('button[type="submit"]').click();
+    await page.locator(".notice.ok", { hasText: "Added fiona@example.com as finance" }).waitFor();
+
+    await page.click("text=Sign out");
+    await page.waitForURL(`${fx.url}/login`);
+    await page.fill('input[name="email"]', "fiona@example.com");
+    await page.fill('input[name="password"]', "fiona password 123");
+    await page.click('button[type="submit"]');
+    await page.waitForURL(`${fx.url}/`);
+    await page.goto(`${fx.url}/generation/${rich.generation.id}`);
+    await page.getByTestId("text-hidden").waitFor();
+    const html = await page.content();
+    expect(html).not.toContain("Plan a sunny weekend");
+    expect(html).not.toContain("Lisbon weekend");
+    expect(await page.getByTestId("cost-total").textContent()).toBe("$0.00948");
+    expect(await page.getByTestId("prompt").count()).toBe(0);
+    expect(await page.locator('nav a[href="/settings"]').count()).toBe(0);
+    await screenshot(page, "generation-finance");
   });
 
   it("raised no page errors or console errors", () => {

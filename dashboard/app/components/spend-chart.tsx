@@ -15,6 +15,9 @@ export interface SpendPoint {
  */
 export function SpendChart({ points, testId }: { points: SpendPoint[]; testId?: string }) {
   const [mounted, setMounted] = useState(false);
+  // Enough decimals that neighbouring ticks differ: $0.0025 steps for a cheap user, $120 for a team.
+  const max = Math.max(0, ...points.map((p) => p.costNanos));
+  const decimals = max >= 10e9 ? 0 : max >= 1e9 ? 2 : max >= 1e7 ? 3 : 4;
   useEffect(() => setMounted(true), []);
   return (
     <div className="chart" data-testid={testId}>
@@ -28,7 +31,7 @@ export function SpendChart({ points, testId }: { points: SpendPoint[]; testId?: 
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e3e6ea" />
           <XAxis dataKey="label" tick={{ fontSize: 11 }} tickLine={false} />
           <YAxis
-            tickFormatter={(value: number) => usd(value, 2)}
+            tickFormatter={(value: number) => usd(value, Math.max(decimals, 2))}
             tick={{ fontSize: 11 }}
             width={70}
             tickLine={false}

@@ -9,52 +9,85 @@ import { Waterfall } from "../components/waterfall.tsx";
 import { servicesContext } from "../context.ts";
 import { accessOf, requireMember } from "../lib/auth.server.ts";
 import { formatCount, formatDuration, formatTime } from "../lib/format.ts";
-import { loadGenerationView } from "../lib/generation-view.server.ts";
+import { type GenerationView, loadGenerationView } from "../lib/generation-view.server.ts";
 import type { Route } from "./+types/generation";
 
 /** How often an open page of a pending generation checks for the final record. */
 const PENDING_POLL_MS = 2_000;
+/** How often, and how long, a page for an unknown ID checks whether the record arrived. */
+const MISSING_POLL_MS = 3_000;
+const MISSING_POLL_FOR_MS = 120_000;
 
 export async function loader({ params, context }: Route.LoaderArgs) {
   const member = requireMember(context);
   const services = context.get(servicesContext);
   const access = accessOf({ kind: "member", member, csrf: "" }, services.projectId);
   const view = await loadGenerationView(services, params.id, access);
-  if (!view) {
-    throw data(
-      {
-        title: "Generation not found",
-        message: `No generation has the ID "${params.id}".`,
-        hints: [
-          "Check the ID: it is the 21-character value your service logged or put in the link (for example V1StGXR8_Z5jdHi6B-myT).",
-          "A call that started a moment ago may not have reached the collector yet: reload in a few seconds.",
-          "If your service runs in another project or environment, its generations are in that dashboard.",
-          "Paste the ID into the box on the Generations page to search again.",
-        ],
-      },
-      { status: 404 },
-    );
-  }
-  return view;
+  // Not an error boundary: the page keeps checking, because a service may send its user here before
+  // the call starts (the ID is made first), and the record then appears without a reload.
+  if (!view) return data({ found: false as const, id: params.id }, { status: 404 });
+  return { found: true as const, ...view };
 }
 
 export const meta: Route.MetaFunction = ({ params }) => [{ title: `Generation ${params.id} - genledger` }];
 
-function usePendingRefresh(pending: boolean) {
+/** Re-runs the loader every `everyMs` while `enabled` (for at most `forMs`) and the tab is visible. */
+function useRefresh(enabled: boolean, everyMs: number, forMs = Number.POSITIVE_INFINITY) {
   const revalidator = useRevalidator();
   useEffect(() => {
-    if (!pending) return;
+    if (!enabled) return;
+    const started = Date.now();
     const timer = setInterval(() => {
-      if (revalidator.state === "idle" && document.visibilityState === "visible")
+      if (Date.now() - started > forMs) clearInterval(timer);
+      else if (revalidator.state === "idle" && document.visibilityState === "visible")
         void revalidator.revalidate();
-    }, PENDING_POLL_MS);
+    }, everyMs);
     return () => clearInterval(timer);
-  }, [pending, revalidator]);
+  }, [enabled, everyMs, forMs, revalidator]);
 }
 
 export default function GenerationPage({ loaderData }: Route.ComponentProps) {
-  const { generation: g, hidden, cost, spans, traceMs } = loaderData;
-  usePendingRefresh(g.status === "pending");
+  const pending = loaderData.found && loaderData.generation.status === "pending";
+  useRefresh(pending, PENDING_POLL_MS);
+  useRefresh(!loaderData.found, MISSING_POLL_MS, MISSING_POLL_FOR_MS);
+  if (!loaderData.found) return <NotFound id={loaderData.id} />;
+  return <GenerationDetails view={loaderData} />;
+}
+
+function NotFound({ id }: { id: string }) {
+  return (
+    <div className="panel" data-testid="error-page" data-status={404}>
+      <h1>Generation not found</h1>
+      <p>
+        No generation has the ID <span className="mono">"{id}"</span>.
+      </p>
+      <ul>
+        <li>
+          Check the ID: it is the 21-character value your service logged or put in the link (for example{" "}
+          <span className="mono">V1StGXR8_Z5jdHi6B-myT</span>).
+        </li>
+        <li>
+          A call that started a moment ago may not have reached the collector yet: this page keeps checking
+          for two minutes and shows the generation when it arrives.
+        </li>
+        <li>
+          If your service sends to another project or environment, its generations are in that dashboard.
+        </li>
+      </ul>
+      <div className="actions">
+        <Link className="button secondary" to="/generations">
+          Search generations
+        </Link>
+        <Link className="button secondary" to="/">
+          Go to the overview
+        </Link>
+      </div>
+    </div>
+  );
+}
+
+function GenerationDetails({ view }: { view: GenerationView }) {
+  const { generation: g, hidden, cost, spans, traceMs } = view;
   const usage = [
     ["Input tokens", g.usage.inputTokens],
     ["Output tokens", g.usage.outputTokens],
