@@ -4,7 +4,7 @@
 // (user x model x day over all rows) through spendRollup, median of 5.
 // Run: npm run bench:store   (BENCH_ROWS=100000 for a quick run; BENCH_KEEP=1 keeps the data dir)
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import {
@@ -34,13 +34,17 @@ console.log(
 let bytes = 0;
 let generateMs = 0;
 let insertMs = 0;
+let insertCpuMs = 0;
 for (let offset = 0; offset < rows; offset += batchSize) {
   const t0 = performance.now();
   const batch = Array.from({ length: Math.min(batchSize, rows - offset) }, (_, k) => source(offset + k));
   for (const [k, g] of batch.entries()) if ((offset + k) % idEvery === 0) ids.push(g.id);
   if (offset === 0) bytes = batch.slice(0, 200).reduce((n, g) => n + JSON.stringify(g).length, 0) / 200;
   const t1 = performance.now();
+  const cpu = process.cpuUsage();
   const result = await insertGenerations(store, batch);
+  const used = process.cpuUsage(cpu);
+  insertCpuMs += (used.user + used.system) / 1000;
   const t2 = performance.now();
   if (result.inserted !== batch.length) throw new Error(`inserted ${result.inserted} of ${batch.length}`);
   generateMs += t1 - t0;
@@ -78,6 +82,7 @@ const random = (() => {
   };
 })();
 const times: number[] = [];
+const lookupCpu = process.cpuUsage();
 for (let i = 0; i < lookups; i++) {
   const id = ids[Math.floor(random() * ids.length)] as string;
   const t = performance.now();
@@ -85,11 +90,13 @@ for (let i = 0; i < lookups; i++) {
   times.push(performance.now() - t);
   if (found?.id !== id) throw new Error(`lookup of ${id} failed`);
 }
+const lookupCpuUsed = process.cpuUsage(lookupCpu);
 times.sort((a, b) => a - b);
 const pct = (p: number) =>
   (times[Math.min(times.length - 1, Math.floor(p * times.length))] as number).toFixed(1);
 
 const spendTimes: number[] = [];
+const spendCpu = process.cpuUsage();
 let spendRows = 0;
 for (let i = 0; i < 5; i++) {
   const t = performance.now();
@@ -102,6 +109,7 @@ for (let i = 0; i < 5; i++) {
   spendTimes.push(performance.now() - t);
   spendRows = result.length;
 }
+const spendCpuUsed = process.cpuUsage(spendCpu);
 spendTimes.sort((a, b) => a - b);
 
 const Size = z.object({
@@ -122,15 +130,22 @@ console.log(
   `  average record (JSON): ${Math.round(bytes).toLocaleString("en")} bytes; generating rows took ${(generateMs / 1000).toFixed(1)} s (not counted)`,
 );
 console.log(
-  `insert: ${Math.round(rows / (insertMs / 1000)).toLocaleString("en")} rows/s (${(insertMs / 1000).toFixed(1)} s through insertGenerations)`,
+  `insert: ${Math.round(rows / (insertMs / 1000)).toLocaleString("en")} rows/s (${(insertMs / 1000).toFixed(1)} s through ` +
+    `insertGenerations; ${Math.round(rows / (insertCpuMs / 1000)).toLocaleString("en")} rows per CPU-second)`,
 );
 console.log(
   `  parts after load: ${partsAfterLoad}; waited ${(settleMs / 1000).toFixed(0)} s for merges; parts now: ${await activeParts()}`,
 );
-console.log(`getGeneration: p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms (${lookups} random ids)`);
 console.log(
-  `spendRollup user x model x day over ${days} days: median ${(spendTimes[2] as number).toFixed(1)} ms (${spendRows.toLocaleString("en")} rows; runs ${spendTimes.map((t) => t.toFixed(0)).join(", ")} ms)`,
+  `getGeneration: p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms (${lookups} random ids; ` +
+    `${((lookupCpuUsed.user + lookupCpuUsed.system) / 1000 / lookups).toFixed(1)} ms CPU each)`,
 );
+console.log(
+  `spendRollup user x model x day over ${days} days: median ${(spendTimes[2] as number).toFixed(1)} ms ` +
+    `(${spendRows.toLocaleString("en")} rows; runs ${spendTimes.map((t) => t.toFixed(0)).join(", ")} ms; ` +
+    `${((spendCpuUsed.user + spendCpuUsed.system) / 5000).toFixed(0)} ms CPU each)`,
+);
+console.log(`  machine: ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)} at the end`);
 for (const s of sizes)
   console.log(
     `  ${s.table}: ${s.rows.toLocaleString("en")} rows, ${s.compressed} (uncompressed ${s.uncompressed})`,

@@ -100,7 +100,7 @@ export async function listGenerations(store: Store, filter: GenerationFilter = {
       ? `AND id IN (SELECT id FROM generations WHERE ${scopeSql} AND ${candidates.join(" AND ")})`
       : "";
   const query = `
-    SELECT ${SUMMARY_COLUMNS.join(", ")}, toString(${spec.expr}) AS sort_text
+    SELECT id, ${SUMMARY_COLUMNS.join(", ")}, toString(${spec.expr}) AS sort_text
     FROM generations
     WHERE ${scopeSql}
       AND (id, version) IN (
@@ -120,7 +120,12 @@ export async function listGenerations(store: Store, filter: GenerationFilter = {
     LIMIT 1 BY id
     LIMIT {limit:UInt32}
     SETTINGS distributed_product_mode = 'local'`;
-  const rows = await queryRows(store, query, SummaryRow.extend({ sort_text: z.string() }), params);
+  const rows = await queryRows(
+    store,
+    query,
+    SummaryRow.extend({ id: z.string(), sort_text: z.string() }),
+    params,
+  );
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {

@@ -69,10 +69,15 @@ const BASE_COLUMNS = [
   "error",
 ] as const;
 
+/**
+ * The columns `record_json` (a MATERIALIZED column of `generations`) serializes. Kept in step with
+ * the migration by a test.
+ */
+export const RECORD_COLUMNS: readonly string[] = BASE_COLUMNS;
 /** Columns read for a full generation. */
-export const GENERATION_COLUMNS = [...BASE_COLUMNS, "prompt", "output"] as const;
+export const GENERATION_COLUMNS = ["record_json", "prompt", "output"] as const;
 /** Columns read for a list item. */
-export const SUMMARY_COLUMNS = [...BASE_COLUMNS, "prompt_preview", "output_preview"] as const;
+export const SUMMARY_COLUMNS = ["record_json", "prompt_preview", "output_preview"] as const;
 
 /** The insert shape of a `generations` row (JSONEachRow). */
 export type GenerationInsertRow = Record<string, unknown>;
@@ -139,6 +144,7 @@ export function generationToRow(g: Generation, version: number): GenerationInser
 const u64 = z.string();
 const time = z.string();
 
+/** The object inside `record_json`. */
 const BaseRow = z.object({
   id: z.string(),
   project_id: z.string(),
@@ -183,15 +189,19 @@ const BaseRow = z.object({
   error: z.string().nullable(),
 });
 
-/** A full `generations` row as read by getGeneration. */
-export const GenerationRow = BaseRow.extend({ prompt: z.string(), output: z.string() });
+/** A `generations` row as read by getGeneration. */
+export const GenerationRow = z.object({ record_json: z.string(), prompt: z.string(), output: z.string() });
 /** A `generations` row as read by listGenerations. */
-export const SummaryRow = BaseRow.extend({ prompt_preview: z.string(), output_preview: z.string() });
+export const SummaryRow = z.object({
+  record_json: z.string(),
+  prompt_preview: z.string(),
+  output_preview: z.string(),
+});
 
 /** Row to domain record. Bodies removed by the text retention TTL come back empty. */
 export function rowToGeneration(row: z.infer<typeof GenerationRow>): Generation {
   return {
-    ...baseToDomain(row),
+    ...baseToDomain(parseRecord(row.record_json)),
     prompt: Prompt.parse(row.prompt ? JSON.parse(row.prompt) : {}),
     output: Output.parse(row.output ? JSON.parse(row.output) : {}),
   };
@@ -199,7 +209,18 @@ export function rowToGeneration(row: z.infer<typeof GenerationRow>): Generation 
 
 /** Row to list item. */
 export function rowToSummary(row: z.infer<typeof SummaryRow>): GenerationSummary {
-  return { ...baseToDomain(row), promptPreview: row.prompt_preview, outputPreview: row.output_preview };
+  return {
+    ...baseToDomain(parseRecord(row.record_json)),
+    promptPreview: row.prompt_preview,
+    outputPreview: row.output_preview,
+  };
+}
+
+function parseRecord(text: string): z.infer<typeof BaseRow> {
+  const parsed = BaseRow.safeParse(JSON.parse(text));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new RangeError(`record_json: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`);
 }
 
 function baseToDomain(row: z.infer<typeof BaseRow>): Omit<Generation, "prompt" | "output"> {

@@ -5,7 +5,7 @@ import { InvalidInputError } from "./errors.ts";
 import { generationToRow, rowVersion } from "./generation-row.ts";
 import { getGeneration, insertGenerations, markAbandoned } from "./generations.ts";
 import { reconcileRollups, spendRollup } from "./rollups.ts";
-import { insertRows, queryRows } from "./sql.ts";
+import { execute, insertRows, queryRows } from "./sql.ts";
 import { makeGeneration, openTempStore } from "./test-store.ts";
 
 let ctx: Awaited<ReturnType<typeof openTempStore>>;
@@ -217,6 +217,19 @@ describe("insertGenerations / getGeneration", () => {
     expect(await spend("proj_dup3")).toEqual({ requests: 1, costNanos: 3_000n });
     expect(await spend("proj_dup2")).toEqual({ requests: 2, costNanos: 2_005n });
     expect(await spend("proj_full")).toEqual({ requests: 1, costNanos: 9_007_199_254_740_991n });
+  });
+
+  it("reads columns changed by a mutation (record_json is recomputed from them)", async () => {
+    const g = makeGeneration({ projectId: "proj_mut", cost: { total: 5 } });
+    await insertGenerations(ctx.store, [g]);
+    await execute(
+      ctx.store,
+      "ALTER TABLE generations UPDATE cost_total = 42, model = 'repriced' WHERE id = {id:String} SETTINGS mutations_sync = 2",
+      { id: g.id },
+    );
+    const read = await getGeneration(ctx.store, g.id);
+    expect(read?.cost?.total).toBe(42);
+    expect(read?.model).toBe("repriced");
   });
 
   it("names the invalid record and field", async () => {

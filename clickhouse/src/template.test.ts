@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { RECORD_COLUMNS } from "./generation-row.ts";
 import { loadMigrations } from "./migrations.ts";
 import { renderSql, type SqlTarget, splitStatements } from "./template.ts";
 
@@ -96,6 +97,19 @@ describe("renderSql", () => {
   it("throws on an unknown placeholder or a missing argument", () => {
     expect(() => renderSql("SELECT {{nope}}", single)).toThrow(/unknown SQL placeholder \{\{nope\}\}/);
     expect(() => renderSql("CREATE TABLE {{local}}", single)).toThrow(/needs an argument/);
+  });
+});
+
+describe("generations.record_json", () => {
+  it("serializes exactly the columns the converter reads", () => {
+    const expression =
+      /record_json String MATERIALIZED formatRowNoNewline\('JSONEachRow',([\s\S]*?)\) CODEC/.exec(
+        generations?.up ?? "",
+      )?.[1];
+    const names = (expression ?? "")
+      .split(",")
+      .map((part) => part.trim().split(/\s+AS\s+/)[1] ?? part.trim());
+    expect(names).toEqual([...RECORD_COLUMNS]);
   });
 });
 
