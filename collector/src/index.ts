@@ -29,12 +29,13 @@ export type { OtlpEncoding, PartialSuccess } from "./otlp/encode.ts";
 export { encodeExportResponse, encodeStatus } from "./otlp/encode.ts";
 export type { Attributes, AttributeValue, DecodedSpan, DecodeLimits, SpanEvent } from "./otlp/types.ts";
 export { DecodeError } from "./otlp/types.ts";
-export { pingReadiness, spoolReadiness } from "./readiness.ts";
+export type { ReadinessCheck, ReadinessReport } from "./readiness.ts";
+export { pingReadiness, runReadiness, spoolReadiness } from "./readiness.ts";
 export type { RedactionConfig, RedactionPolicy } from "./redact/policy.ts";
 export { parseRedactionConfig, policyFor, REDACTION_OFF } from "./redact/policy.ts";
 export type { Redactor } from "./redact/redactor.ts";
 export { createRedactor, redactGeneration } from "./redact/redactor.ts";
-export type { Collector, CollectorOptions, ReadinessCheck } from "./server.ts";
+export type { Collector, CollectorOptions } from "./server.ts";
 export { createCollector, encodingOf } from "./server.ts";
 export type {
   IngestBatch,

@@ -1,4 +1,9 @@
-import type { ReadinessCheck } from "./server.ts";
+/** One dependency `/readyz` asks about (the store, the spool, the writer). */
+export interface ReadinessCheck {
+  name: string;
+  /** `ok: false` makes `/readyz` answer 503; a throw or a 2 s timeout counts as not ready. */
+  check(): Promise<{ ok: boolean; detail?: string }> | { ok: boolean; detail?: string };
+}
 
 /**
  * `/readyz` check of the spool: not ready from `threshold` (default 90 %) of its byte limit, so a
@@ -41,4 +46,36 @@ export function pingReadiness(name: string, ping: () => Promise<unknown>): Readi
       return { ok: !failed, detail: failed ? error || "not reachable" : "" };
     },
   };
+}
+
+/** The `/readyz` body. */
+export interface ReadinessReport {
+  status: "ready" | "not ready";
+  checks: Array<{ name: string; ok: boolean; detail: string }>;
+}
+
+/** Runs every check at once; a check that throws or takes over `timeoutMs` (2 s) is not ready. */
+export async function runReadiness(
+  checks: readonly ReadinessCheck[],
+  timeoutMs = 2000,
+): Promise<ReadinessReport> {
+  const results = await Promise.all(
+    checks.map(async (probe) => {
+      try {
+        const result = await Promise.race([
+          Promise.resolve(probe.check()),
+          new Promise<{ ok: boolean; detail: string }>((resolve) =>
+            setTimeout(
+              () => resolve({ ok: false, detail: `no answer within ${timeoutMs / 1000} s` }),
+              timeoutMs,
+            ).unref(),
+          ),
+        ]);
+        return { name: probe.name, ok: result.ok, detail: result.detail ?? "" };
+      } catch (error) {
+        return { name: probe.name, ok: false, detail: (error as Error).message };
+      }
+    }),
+  );
+  return { status: results.every((result) => result.ok) ? "ready" : "not ready", checks: results };
 }

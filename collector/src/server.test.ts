@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveCollectorConfig } from "./config.ts";
 import type { IngestSink } from "./ingest.ts";
-import { type Collector, createCollector, encodingOf, type ReadinessCheck } from "./server.ts";
+import type { ReadinessCheck } from "./readiness.ts";
+import { type Collector, createCollector, encodingOf } from "./server.ts";
 import { SpoolFullError, SpoolRecordTooLargeError } from "./spool/errors.ts";
 
 const KEY = "server-test-key-1";

@@ -4,6 +4,7 @@ import { type ApiKeyLookup, createKeyResolver } from "./auth.ts";
 import type { CollectorConfig } from "./config.ts";
 import { readBody } from "./http/body.ts";
 import { HttpError } from "./http/errors.ts";
+import { storageError } from "./http/storage-error.ts";
 import { createIngestor, type IngestSink } from "./ingest.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { catalogPricer, type Pricer } from "./mapping/cost.ts";
@@ -13,13 +14,7 @@ import { createMetricsRegistry, METRIC, METRICS_CONTENT_TYPE, type MetricsRegist
 import { decodeTraceRequest } from "./otlp/decode.ts";
 import { contentTypeOf, encodeExportResponse, encodeStatus, type OtlpEncoding } from "./otlp/encode.ts";
 import { type DecodedSpan, DecodeError } from "./otlp/types.ts";
-
-/** One dependency `/readyz` asks about (the store, the spool, the writer). */
-export interface ReadinessCheck {
-  name: string;
-  /** `ok: false` makes `/readyz` answer 503; a throw or a 2 s timeout counts as not ready. */
-  check(): Promise<{ ok: boolean; detail?: string }> | { ok: boolean; detail?: string };
-}
+import { type ReadinessCheck, runReadiness } from "./readiness.ts";
 
 /** What {@link createCollector} needs. */
 export interface CollectorOptions {
@@ -158,7 +153,7 @@ export function createCollector(options: CollectorOptions): Collector {
     try {
       outcome = await ingestor.ingest(exchange.projectId, exchange.spans);
     } catch (error) {
-      throw storageError(error);
+      throw storageError(error, logger);
     }
     if (outcome.rejectedSpans > 0 || outcome.message !== "") {
       logger.info("export partly rejected", {
@@ -199,55 +194,10 @@ export function createCollector(options: CollectorOptions): Collector {
     exchange.response.end(body);
   }
 
-  function storageError(error: unknown): HttpError {
-    const name = error instanceof Error ? error.name : "";
-    if (name === "SpoolFullError") {
-      const retry = (error as { retryAfterSeconds?: number }).retryAfterSeconds ?? 5;
-      return new HttpError(503, "spool_full", (error as Error).message, {
-        headers: { "Retry-After": String(retry) },
-        cause: error,
-      });
-    }
-    if (name === "SpoolRecordTooLargeError") {
-      return new HttpError(413, "batch_too_large", `${(error as Error).message}; export smaller batches`, {
-        cause: error,
-      });
-    }
-    logger.error("export could not be stored", { error });
-    return new HttpError(
-      503,
-      "storage_unavailable",
-      "the export could not be stored right now; retry later",
-      {
-        headers: { "Retry-After": "5" },
-        cause: error,
-      },
-    );
-  }
-
   async function readiness(exchange: Exchange): Promise<void> {
-    const results = await Promise.all(
-      (options.readiness ?? []).map(async (probe) => {
-        try {
-          const result = await Promise.race([
-            Promise.resolve(probe.check()),
-            new Promise<{ ok: boolean; detail: string }>((resolve) =>
-              setTimeout(() => resolve({ ok: false, detail: "no answer within 2 s" }), 2000).unref(),
-            ),
-          ]);
-          return { name: probe.name, ok: result.ok, detail: result.detail ?? "" };
-        } catch (error) {
-          return { name: probe.name, ok: false, detail: (error as Error).message };
-        }
-      }),
-    );
-    const ready = results.every((result) => result.ok);
+    const report = await runReadiness(options.readiness ?? []);
     exchange.encoding = "json";
-    send(
-      exchange,
-      ready ? 200 : 503,
-      Buffer.from(JSON.stringify({ status: ready ? "ready" : "not ready", checks: results })),
-    );
+    send(exchange, report.status === "ready" ? 200 : 503, Buffer.from(JSON.stringify(report)));
   }
 
   function fail(exchange: Exchange, error: unknown): void {
