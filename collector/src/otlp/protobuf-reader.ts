@@ -129,3 +129,13 @@ export class ProtobufReader {
     }
   }
 }
+
+/** Throws unless a nested message ended exactly at its declared end. */
+export function checkEnd(reader: ProtobufReader, end: number): void {
+  if (reader.pos !== end) throw new DecodeError(`field runs past its message end at offset ${reader.pos}`);
+}
+
+/** The error for a known field sent with another wire type than its declared one. */
+export function wrongWire(field: string, wire: number): DecodeError {
+  return new DecodeError(`${field} has wire type ${wire}, which does not match its declared type`);
+}
