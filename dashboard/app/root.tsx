@@ -8,6 +8,7 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  useNavigation,
   useRouteLoaderData,
 } from "react-router";
 import type { Route } from "./+types/root";
@@ -84,6 +85,7 @@ function Nav({ member }: { member: SessionMember }) {
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const member = data?.member ?? null;
+  const busy = useNavigation().state !== "idle";
   return (
     <html lang="en">
       <head>
@@ -95,6 +97,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Links nonce="" />
       </head>
       <body>
+        {busy ? <div className="loading-bar" role="progressbar" aria-label="Loading" /> : null}
         {member ? (
           <div className="shell">
             <Nav member={member} />
