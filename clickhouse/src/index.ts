@@ -148,7 +148,7 @@ export type {
 } from "./rollups.ts";
 export { ROLLUP_BUCKETS, ROLLUP_DIMENSIONS, reconcileRollups, spendRollup } from "./rollups.ts";
 export { getTraceSpans, insertSpans, StoredSpan } from "./spans.ts";
-export type { Params } from "./sql.ts";
+export type { ColumnTypes, Params } from "./sql.ts";
 export { execute, insertRows, queryColumns, queryRows } from "./sql.ts";
 export { createClickHouse } from "./store.ts";
 export type { Store } from "./store-types.ts";

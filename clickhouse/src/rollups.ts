@@ -56,26 +56,21 @@ const COLUMNS: Record<RollupDimension, string> = {
   status: "toString(status)",
 };
 
-// Column-wise validation (UInt64 sums arrive quoted): large results stay cheap.
-const column = z.array(z.string());
-const RollupColumns = z.object({
-  bucket: column,
-  dim_user: column.optional(),
-  dim_model: column.optional(),
-  dim_provider: column.optional(),
-  dim_function: column.optional(),
-  dim_status: column.optional(),
-  requests: column,
-  input_tokens: column,
-  output_tokens: column,
-  cache_read_tokens: column,
-  cache_write_tokens: column,
-  reasoning_tokens: column,
-  cost_nanos: column,
-  unpriced_requests: column,
-  cache_hits: column,
-  saved_nanos: column,
-});
+// Result column types (64-bit sums arrive as JSON strings, see queryColumns).
+const SUM = /^UInt(64|128)$/;
+const MEASURES = {
+  requests: SUM,
+  input_tokens: SUM,
+  output_tokens: SUM,
+  cache_read_tokens: SUM,
+  cache_write_tokens: SUM,
+  reasoning_tokens: SUM,
+  cost_nanos: SUM,
+  unpriced_requests: SUM,
+  cache_hits: SUM,
+  saved_nanos: SUM,
+};
+const DIMENSION_TYPE = /^(LowCardinality\()?String\)?$/;
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -107,9 +102,9 @@ export async function spendRollup(store: Store, query: SpendRollupQuery): Promis
   const time = daily ? "day" : "hour";
   const bucketSql = {
     hour: "hour",
-    day: daily ? "toDateTime(day, 'UTC')" : "toStartOfDay(hour)",
-    week: `toDateTime(toMonday(${time}), 'UTC')`,
-    month: `toDateTime(toStartOfMonth(${time}), 'UTC')`,
+    day: daily ? "day" : "toDate(hour)",
+    week: `toMonday(${time})`,
+    month: `toStartOfMonth(${time})`,
   }[query.bucket];
   const params: Params = {
     from: toChTime(floorTo(from, HOUR_MS)),
@@ -121,51 +116,74 @@ export async function spendRollup(store: Store, query: SpendRollupQuery): Promis
     where.push("project_id = {projectId:String}");
   }
   const dims = groupBy.map((d) => `${COLUMNS[d]} AS dim_${d}`);
-  const groupKeys = ["bucket", ...groupBy.map((d) => `dim_${d}`)].join(", ");
-  const { columns: c } = await queryColumns(
+  const groupKeys = ["b", ...groupBy.map((d) => `dim_${d}`)].join(", ");
+  // Group and sort on the Date/DateTime bucket; render it as text only for the result.
+  const c = await queryColumns(
     store,
-    `SELECT toString(${bucketSql}) AS bucket${dims.map((d) => `, ${d}`).join("")},
-       sum(requests) AS requests,
-       sum(input_tokens) AS input_tokens,
-       sum(output_tokens) AS output_tokens,
-       sum(cache_read_tokens) AS cache_read_tokens,
-       sum(cache_write_tokens) AS cache_write_tokens,
-       sum(reasoning_tokens) AS reasoning_tokens,
-       toString(sum(toUInt128(cost_total))) AS cost_nanos,
-       sum(unpriced_requests) AS unpriced_requests,
-       sum(cache_hits) AS cache_hits,
-       toString(sum(toUInt128(cost_saved_nanos))) AS saved_nanos
-     FROM ${daily ? "generation_rollups_daily" : "generation_rollups_hourly"}
-     WHERE ${where.join(" AND ")}
-     GROUP BY ${groupKeys}
-     ORDER BY ${groupKeys}`,
-    RollupColumns,
+    `SELECT toString(b) AS bucket, * EXCEPT b FROM (
+       SELECT ${bucketSql} AS b${dims.map((d) => `, ${d}`).join("")},
+         sum(requests) AS requests,
+         sum(input_tokens) AS input_tokens,
+         sum(output_tokens) AS output_tokens,
+         sum(cache_read_tokens) AS cache_read_tokens,
+         sum(cache_write_tokens) AS cache_write_tokens,
+         sum(reasoning_tokens) AS reasoning_tokens,
+         sum(toUInt128(cost_total)) AS cost_nanos,
+         sum(unpriced_requests) AS unpriced_requests,
+         sum(cache_hits) AS cache_hits,
+         sum(toUInt128(cost_saved_nanos)) AS saved_nanos
+       FROM ${daily ? "generation_rollups_daily" : "generation_rollups_hourly"}
+       WHERE ${where.join(" AND ")}
+       GROUP BY ${groupKeys}
+       ORDER BY ${groupKeys})`,
+    {
+      bucket: /^String$/,
+      ...MEASURES,
+      ...Object.fromEntries(groupBy.map((d) => [`dim_${d}`, DIMENSION_TYPE])),
+    },
     params,
   );
   const dates = new Map<string, Date>();
-  const dimensionColumns = groupBy.map((d) => [d, c[`dim_${d}`] ?? []] as const);
-  const out: SpendRow[] = new Array(c.bucket.length);
-  for (let i = 0; i < c.bucket.length; i++) {
-    const text = c.bucket[i] as string;
-    let bucket = dates.get(text);
+  const columns = c as unknown as Record<string, string[]>;
+  const dimensionColumns = groupBy.map((d) => [d, columns[`dim_${d}`] ?? []] as const);
+  const text = (name: keyof typeof MEASURES) => c[name] as string[];
+  const [requests, input, output, cacheRead, cacheWrite, reasoning, cost, unpriced, hits, saved] = (
+    Object.keys(MEASURES) as Array<keyof typeof MEASURES>
+  ).map(text) as [
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+  ];
+  const buckets = c.bucket as string[];
+  const out: SpendRow[] = new Array(c.rows);
+  for (let i = 0; i < c.rows; i++) {
+    const key = buckets[i] as string;
+    let bucket = dates.get(key);
     if (!bucket) {
-      bucket = fromChTime(text);
-      dates.set(text, bucket);
+      bucket = fromChTime(key);
+      dates.set(key, bucket);
     }
     const row: SpendRow = {
       bucket,
-      requests: Number(c.requests[i]),
-      inputTokens: Number(c.input_tokens[i]),
-      outputTokens: Number(c.output_tokens[i]),
-      cacheReadTokens: Number(c.cache_read_tokens[i]),
-      cacheWriteTokens: Number(c.cache_write_tokens[i]),
-      reasoningTokens: Number(c.reasoning_tokens[i]),
-      costNanos: BigInt(c.cost_nanos[i] as string),
-      unpricedRequests: Number(c.unpriced_requests[i]),
-      cacheHits: Number(c.cache_hits[i]),
-      savedNanos: BigInt(c.saved_nanos[i] as string),
+      requests: Number(requests[i]),
+      inputTokens: Number(input[i]),
+      outputTokens: Number(output[i]),
+      cacheReadTokens: Number(cacheRead[i]),
+      cacheWriteTokens: Number(cacheWrite[i]),
+      reasoningTokens: Number(reasoning[i]),
+      costNanos: BigInt(cost[i] as string),
+      unpricedRequests: Number(unpriced[i]),
+      cacheHits: Number(hits[i]),
+      savedNanos: BigInt(saved[i] as string),
     };
-    for (const [dimension, values] of dimensionColumns) row[dimension] = values[i] ?? "";
+    for (const [dimension, values] of dimensionColumns) row[dimension] = values[i] as string;
     out[i] = row;
   }
   return out;
