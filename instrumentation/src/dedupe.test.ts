@@ -1,5 +1,5 @@
 import { ATTR, createKvStore, createMemoryKvStore, type KvStore } from "@genledger/core";
-import { generateText, streamText, wrapLanguageModel } from "ai";
+import { generateObject, generateText, jsonSchema, streamText, wrapLanguageModel } from "ai";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { hasBinary, type RedisServer, startRedis } from "../../test/support/services.ts";
 import { newGeneration, withGeneration } from "./context.ts";
@@ -52,6 +52,22 @@ describe("dedupe", () => {
     expect(hit!.attributes[ATTR.generationId]).not.toBe(first.id);
     // The hit still carries the full prompt and output.
     expect(String(hit!.attributes["gen_ai.output.messages"])).toContain("cached answer");
+  });
+
+  it("marks hits of generateObject too (no provider-call hook there: found through the call scope)", async () => {
+    const base = chatModel({ doGenerate: textResult('{"ok":true}', usage(100, 10)) });
+    const model = wrapLanguageModel({ model: base, middleware: dedupe({ store }) });
+    const schema = jsonSchema<{ ok: boolean }>({ type: "object", properties: { ok: { type: "boolean" } } });
+    const first = newGeneration();
+    await withGeneration(first, () => generateObject({ model, prompt: "ok?", schema }));
+    await settle();
+    const again = await generateObject({ model, prompt: "ok?", schema });
+    expect(again.object).toEqual({ ok: true });
+    expect(base.doGenerateCalls).toHaveLength(1);
+    const [, hit] = generationSpans(await capture.spans());
+    expect(hit!.attributes[ATTR.cacheHit]).toBe(true);
+    expect(hit!.attributes[ATTR.cacheSourceId]).toBe(first.id);
+    expect(hit!.attributes[ATTR.cacheSavedNanos]).toBe(100 * 150 + 10 * 600);
   });
 
   it("misses when anything in the call differs", async () => {
