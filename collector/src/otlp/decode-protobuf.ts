@@ -1,5 +1,5 @@
 import { checkEnd, ProtobufReader, wrongWire } from "./protobuf-reader.ts";
-import { type Context, readKeyValue } from "./protobuf-values.ts";
+import { type Context, createContext, readKeyValue } from "./protobuf-values.ts";
 import {
   type Attributes,
   type DecodedSpan,
@@ -35,7 +35,7 @@ function readResourceSpans(
   out: DecodedSpan[],
 ): void {
   let resource: Attributes = emptyAttributes();
-  const ctx: Context = { limits, oversize: undefined };
+  const ctx = createContext(limits);
   const scopeStarts: Array<{ start: number; end: number }> = [];
   while (reader.pos < end) {
     const tag = reader.varint();

@@ -12,8 +12,29 @@ import {
 /** Decoding state shared by the value readers. */
 export interface Context {
   limits: DecodeLimits;
-  /** Set while reading a span's attributes, so oversize values are recorded against their key. */
-  oversize: ((bytes: number) => void) | undefined;
+  /** The span's oversize list while one of its top-level attributes is read, else undefined. */
+  list: DecodedSpan["oversize"] | undefined;
+  /** The top-level attribute being read, and whether it was already reported. */
+  key: string;
+  recorded: boolean;
+  /** Records an oversize value against the current top-level key (once); made once per request. */
+  report: (bytes: number) => void;
+}
+
+/** A context for one request. */
+export function createContext(limits: DecodeLimits): Context {
+  const ctx: Context = {
+    limits,
+    list: undefined,
+    key: "",
+    recorded: false,
+    report: (bytes) => {
+      if (ctx.list === undefined || ctx.recorded) return;
+      ctx.list.push({ key: ctx.key, bytes });
+      ctx.recorded = true;
+    },
+  };
+  return ctx;
 }
 
 /**
@@ -49,16 +70,16 @@ export function readKeyValue(
   checkEnd(reader, end);
   if (valueStart >= 0) {
     reader.pos = valueStart;
-    const previous = ctx.oversize;
-    if (oversize !== undefined) {
-      let recorded = false;
-      ctx.oversize = (bytes) => {
-        if (!recorded) oversize.push({ key, bytes });
-        recorded = true;
-      };
+    if (oversize === undefined) {
+      value = readAnyValue(reader, valueEnd, ctx, depth + 1);
+    } else {
+      ctx.list = oversize;
+      ctx.key = key;
+      ctx.recorded = false;
+      value = readAnyValue(reader, valueEnd, ctx, depth + 1);
+      // Top-level attributes do not nest: nothing to restore but "not in a span attribute".
+      ctx.list = undefined;
     }
-    value = readAnyValue(reader, valueEnd, ctx, depth + 1);
-    ctx.oversize = previous;
     reader.pos = end;
   }
   into[key] = value;
@@ -79,7 +100,7 @@ export function readAnyValue(
     switch (tag >>> 3) {
       case 1:
         if (wire !== 2) throw wrongWire("AnyValue.string_value", wire);
-        value = reader.string(ctx.limits.maxAttributeBytes, ctx.oversize);
+        value = reader.string(ctx.limits.maxAttributeBytes, ctx.report);
         break;
       case 2:
         if (wire !== 0) throw wrongWire("AnyValue.bool_value", wire);
@@ -130,7 +151,7 @@ export function readAnyValue(
         if (wire !== 2) throw wrongWire("AnyValue.bytes_value", wire);
         const bytes = reader.bytes();
         if (bytes.length > ctx.limits.maxAttributeBytes) {
-          ctx.oversize?.(bytes.length);
+          ctx.report(bytes.length);
           value = bytes.slice(0, ctx.limits.maxAttributeBytes);
         } else {
           value = bytes.slice();
