@@ -1,8 +1,5 @@
-import { spendRollup } from "@genledger/clickhouse";
+import type { SpendRow as RollupRow } from "@genledger/clickhouse";
 import type { SpendPoint } from "../components/spend-chart.tsx";
-
-type RollupRow = Awaited<ReturnType<typeof spendRollup>>[number];
-type RollupQuery = Parameters<typeof spendRollup>[1];
 
 /** Totals of rollup rows, summed exactly (bigint money). */
 export interface Totals {
@@ -75,14 +72,6 @@ export function dailyPoints(rows: RollupRow[], from: Date, to: Date): SpendPoint
     cursor.setUTCDate(cursor.getUTCDate() + 1);
   }
   return points;
-}
-
-/** Runs `spendRollup`. */
-export function rollup(
-  services: { store: Parameters<typeof spendRollup>[0] },
-  query: RollupQuery,
-): Promise<RollupRow[]> {
-  return spendRollup(services.store, query);
 }
 
 /** Midnight UTC `days` days ago. */

@@ -1,4 +1,4 @@
-import { listGenerations } from "@genledger/clickhouse";
+import { listGenerations, spendRollup } from "@genledger/clickhouse";
 import { formatUsd } from "@genledger/core";
 import { Link } from "react-router";
 import { EmptyState, InstallHint } from "../components/empty-state.tsx";
@@ -9,7 +9,7 @@ import { servicesContext } from "../context.ts";
 import { accessOf, requireMember } from "../lib/auth.server.ts";
 import { formatCount } from "../lib/format.ts";
 import { loadGenerationRows } from "../lib/generation-rows.server.ts";
-import { dailyPoints, daysAgo, groupTotals, rollup, sumRows } from "../lib/rollups.server.ts";
+import { dailyPoints, daysAgo, groupTotals, sumRows } from "../lib/rollups.server.ts";
 import type { Route } from "./+types/overview";
 
 export const meta: Route.MetaFunction = () => [{ title: "Overview - genledger" }];
@@ -22,9 +22,9 @@ export async function loader({ context }: Route.LoaderArgs) {
   const from = daysAgo(29, now);
   const projectId = access.projectId;
   const [daily, byModel, lastDay, latest] = await Promise.all([
-    rollup(services, { projectId, from, to: now, bucket: "day", groupBy: ["status"] }),
-    rollup(services, { projectId, from, to: now, bucket: "month", groupBy: ["model"] }),
-    rollup(services, {
+    spendRollup(services.store, { projectId, from, to: now, bucket: "day", groupBy: ["status"] }),
+    spendRollup(services.store, { projectId, from, to: now, bucket: "month", groupBy: ["model"] }),
+    spendRollup(services.store, {
       projectId,
       from: new Date(now.getTime() - 86_400_000),
       to: now,

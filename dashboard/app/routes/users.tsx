@@ -1,3 +1,4 @@
+import { spendRollup } from "@genledger/clickhouse";
 import { formatUsd } from "@genledger/core";
 import { Form, Link } from "react-router";
 import { EmptyState } from "../components/empty-state.tsx";
@@ -5,7 +6,7 @@ import { PageHeader } from "../components/page-header.tsx";
 import { servicesContext } from "../context.ts";
 import { requireMember } from "../lib/auth.server.ts";
 import { formatCount } from "../lib/format.ts";
-import { daysAgo, groupTotals, rollup } from "../lib/rollups.server.ts";
+import { daysAgo, groupTotals } from "../lib/rollups.server.ts";
 import type { Route } from "./+types/users";
 
 export const meta: Route.MetaFunction = () => [{ title: "Users - genledger" }];
@@ -18,7 +19,7 @@ export async function loader({ context, url }: Route.LoaderArgs) {
   const window = url.searchParams.get("window") ?? "30d";
   const days = WINDOWS[window] ?? 29;
   const now = new Date();
-  const rows = await rollup(services, {
+  const rows = await spendRollup(services.store, {
     projectId: services.projectId,
     from: daysAgo(days, now),
     to: now,
