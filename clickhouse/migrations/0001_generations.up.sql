@@ -3,7 +3,9 @@
 -- rely on that and pick the highest version per id themselves (ORDER BY version DESC LIMIT 1 BY id).
 -- version = statusRank * 1e13 + write time in ms, so a final record beats pending and a real
 -- outcome beats `abandoned` whatever the arrival order. Money columns are integer nano-dollars.
--- The sort key holds only fields fixed when the call starts (project, start time, id).
+-- The sort key holds only fields fixed when the call starts (project, start hour, id). The hour,
+-- not the exact start: the pending marker and the final span start a few ms apart, and with the
+-- same key their rows collapse on merge instead of keeping the pending copy (and its prompt).
 CREATE TABLE IF NOT EXISTS {{local:generations}}{{on_cluster}}
 (
     id String CODEC(ZSTD(1)),
@@ -78,18 +80,20 @@ CREATE TABLE IF NOT EXISTS {{local:generations}}{{on_cluster}}
 )
 ENGINE = {{engine:ReplacingMergeTree(version)}}
 PARTITION BY toMonday(started_at)
-ORDER BY (project_id, started_at, id){{ttl_raw:started_at}}
+ORDER BY (project_id, toStartOfHour(started_at), id){{ttl_raw:started_at}}
 -- Rows are ~4 KB with the search text: 256 KiB granules keep a point read to ~60 rows (default 10 MiB).
 SETTINGS index_granularity_bytes = 262144, ttl_only_drop_parts = 1, {{dedup_window}};
 
--- id -> (project, start time, highest status rank): a primary-key seek for getGeneration, the
--- "already final?" check of insertGenerations, and the pending scan of markAbandoned.
+-- id -> (project, start time, highest status rank and version): a primary-key seek for
+-- getGeneration, the "already final?" check of insertGenerations, the "is this row the latest?"
+-- check of listGenerations, and the pending scan of markAbandoned.
 CREATE TABLE IF NOT EXISTS {{local:generation_ids}}{{on_cluster}}
 (
     id String,
     project_id LowCardinality(String),
     started_at DateTime64(3, 'UTC'),
-    max_rank SimpleAggregateFunction(max, UInt8)
+    max_rank SimpleAggregateFunction(max, UInt8),
+    max_version SimpleAggregateFunction(max, UInt64)
 )
 ENGINE = {{engine:AggregatingMergeTree}}
 PARTITION BY toMonday(started_at)
@@ -98,7 +102,7 @@ SETTINGS index_granularity = 1024, ttl_only_drop_parts = 1;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {{local:generation_ids_mv}}{{on_cluster}}
 TO {{local:generation_ids}}
-AS SELECT id, project_id, started_at, toUInt8(intDiv(version, 10000000000000)) AS max_rank
+AS SELECT id, project_id, started_at, toUInt8(intDiv(version, 10000000000000)) AS max_rank, version AS max_version
 FROM {{local:generations}};
 
 {{distributed:generations:cityHash64(id)}};

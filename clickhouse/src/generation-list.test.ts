@@ -161,6 +161,34 @@ describe("listGenerations filters", () => {
     expect((await listGenerations(ctx.store, { projectId: P, text: "no such words" })).items).toEqual([]);
   });
 
+  it("never shows a superseded row, even when hundreds of them come first", async () => {
+    const many = Array.from({ length: 400 }, (_, i) =>
+      makeGeneration({
+        projectId: "proj_stale",
+        startedAt: new Date(T0 - 86_400_000 + i),
+        cost: { total: i },
+      }),
+    );
+    await insertGenerations(
+      ctx.store,
+      many.map((g) => ({ ...g, status: "pending" as const, cost: null })),
+    );
+    await insertGenerations(ctx.store, many);
+    const pending = await listGenerations(ctx.store, {
+      projectId: "proj_stale",
+      status: "pending",
+      limit: 1,
+    });
+    expect(pending).toEqual({ items: [], nextCursor: null });
+    const first = await listGenerations(ctx.store, { projectId: "proj_stale", limit: 3 });
+    expect(first.items.map((g) => [g.id, g.status])).toEqual(
+      [...many]
+        .reverse()
+        .slice(0, 3)
+        .map((g) => [g.id, "complete"]),
+    );
+  });
+
   it("lists every project without projectId", async () => {
     const { items } = await listGenerations(ctx.store, { from: new Date(T0), to: new Date(T0 + 60_000) });
     expect(new Set(items.map((g) => g.projectId))).toEqual(new Set([P, "proj_other"]));

@@ -47,16 +47,33 @@ export interface GenerationPage {
 interface SortSpec {
   /** SQL for the sort value. */
   expr: string;
+  /** ORDER BY for one direction: for time, led by the sort key's hour so ClickHouse reads in order. */
+  order: string;
   /** ClickHouse type of the sort value, for the cursor parameter. */
   type: string;
   desc: boolean;
 }
 
 const SORTS: Record<GenerationSort, SortSpec> = {
-  newest: { expr: "started_at", type: "DateTime64(3, 'UTC')", desc: true },
-  oldest: { expr: "started_at", type: "DateTime64(3, 'UTC')", desc: false },
-  cost: { expr: "cost_total", type: "UInt64", desc: true },
-  latency: { expr: "ifNull(latency_ms, 0)", type: "UInt32", desc: true },
+  newest: {
+    expr: "started_at",
+    order: "toStartOfHour(started_at) DESC, started_at DESC, id DESC",
+    type: "DateTime64(3, 'UTC')",
+    desc: true,
+  },
+  oldest: {
+    expr: "started_at",
+    order: "toStartOfHour(started_at) ASC, started_at ASC, id ASC",
+    type: "DateTime64(3, 'UTC')",
+    desc: false,
+  },
+  cost: { expr: "cost_total", order: "cost_total DESC, id DESC", type: "UInt64", desc: true },
+  latency: {
+    expr: "ifNull(latency_ms, 0)",
+    order: "ifNull(latency_ms, 0) DESC, id DESC",
+    type: "UInt32",
+    desc: true,
+  },
 };
 
 interface Cursor {
@@ -65,14 +82,22 @@ interface Cursor {
   id: string;
 }
 
+const PageRow = SummaryRow.extend({ id: z.string(), version: z.string(), sort_text: z.string() });
+const LatestRow = z.object({ id: z.string(), version: z.string() });
+
+/** Rounds of over-fetching before falling back to the exact (heavier) query. */
+const ROUNDS = 3;
+
 /**
  * A page of generations, newest first by default, each in its latest state (a pending record that
- * completed shows once, as complete). Filters apply to that latest state; `text` matches the prompt
- * or output of any stored version. The cursor encodes (sort value, id), so pages neither repeat
- * nor skip rows.
+ * completed shows once, as complete); every filter applies to that latest state. The cursor
+ * encodes (sort value, id), so pages neither repeat nor skip rows.
  *
- * Plan: pick the page's (id, version) pairs reading light columns only, then fetch the list
- * columns for those rows. Pass `from`/`to`: without a time range every row of the project is read.
+ * Plan: read the top rows in sort order with the filters applied per row (ClickHouse reads in key
+ * order for time sorts and materializes `record_json` for those rows only), then drop rows that
+ * are not their generation's latest version (one seek in `generation_ids`). Superseded rows are
+ * rare (a pending copy not merged away yet), so twice the page size nearly always suffices; else
+ * the read grows, and after a few rounds an exact latest-row-per-id query answers instead.
  */
 export async function listGenerations(store: Store, filter: GenerationFilter = {}): Promise<GenerationPage> {
   const sort = filter.sort ?? "newest";
@@ -83,59 +108,96 @@ export async function listGenerations(store: Store, filter: GenerationFilter = {
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
     throw new InvalidInputError("limit", `expected a whole number from 1 to 500, got ${limit}`);
   }
-  const params: Params = { limit: limit + 1 };
-  const scope = scopeConditions(filter, params);
-  const candidates = candidateConditions(filter, params);
-  const latest = latestConditions(filter, params);
+  const params: Params = {};
+  const where = [...scopeConditions(filter, params), ...rowConditions(filter, params)];
   if (filter.cursor) {
     const cursor = decodeCursor(filter.cursor, sort);
     params.cursorValue = cursor.value;
     params.cursorId = cursor.id;
-    latest.push(`(sort_value, id) ${spec.desc ? "<" : ">"} ({cursorValue:${spec.type}}, {cursorId:String})`);
+    const op = spec.desc ? "<" : ">";
+    where.push(`(${spec.expr}, id) ${op} ({cursorValue:${spec.type}}, {cursorId:String})`);
+    // The same bound alone lets the primary key skip everything before the cursor.
+    where.push(`${spec.expr} ${op}= {cursorValue:${spec.type}}`);
   }
-  const dir = spec.desc ? "DESC" : "ASC";
-  const scopeSql = scope.length > 0 ? scope.join(" AND ") : "1";
-  const candidateSql =
-    candidates.length > 0
-      ? `AND id IN (SELECT id FROM generations WHERE ${scopeSql} AND ${candidates.join(" AND ")})`
-      : "";
-  const query = `
-    SELECT id, ${SUMMARY_COLUMNS.join(", ")}, toString(${spec.expr}) AS sort_text
-    FROM generations
-    WHERE ${scopeSql}
-      AND (id, version) IN (
-        SELECT id, version FROM (
-          SELECT id, version, status, user_id, model, provider, function_id, tags, has_cost, cost_total,
-                 ${spec.expr} AS sort_value
-          FROM generations
-          WHERE ${scopeSql} ${candidateSql}
-          ORDER BY version DESC
-          LIMIT 1 BY id
-        )
-        WHERE ${latest.length > 0 ? latest.join(" AND ") : "1"}
-        ORDER BY sort_value ${dir}, id ${dir}
-        LIMIT {limit:UInt32}
-      )
-    ORDER BY ${spec.expr} ${dir}, id ${dir}
-    LIMIT 1 BY id
-    LIMIT {limit:UInt32}
-    SETTINGS distributed_product_mode = 'local'`;
-  const rows = await queryRows(
-    store,
-    query,
-    SummaryRow.extend({ id: z.string(), sort_text: z.string() }),
-    params,
-  );
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
+  const whereSql = where.length > 0 ? where.join(" AND ") : "1";
+  let fetch = Math.max(20, (limit + 1) * 2);
+  let page: Array<z.infer<typeof PageRow>> | null = null;
+  for (let round = 0; round < ROUNDS && page === null; round++) {
+    const rows = await queryRows(
+      store,
+      `SELECT id, toString(version) AS version, ${SUMMARY_COLUMNS.join(", ")}, toString(${spec.expr}) AS sort_text
+       FROM generations WHERE ${whereSql} ORDER BY ${spec.order} LIMIT {fetch:UInt32}`,
+      PageRow,
+      { ...params, fetch },
+    );
+    const latest = await latestVersions(
+      store,
+      rows.map((r) => r.id),
+    );
+    const seen = new Set<string>();
+    const kept = rows.filter((row) => {
+      const newest = latest.get(row.id);
+      if (seen.has(row.id) || (newest !== undefined && newest !== row.version)) return false;
+      seen.add(row.id);
+      return true;
+    });
+    if (kept.length > limit || rows.length < fetch) page = kept;
+    fetch *= 4;
+  }
+  page ??= await exactPage(store, filter, spec, whereSql, params, limit);
+  const items = page.slice(0, limit);
+  const last = items[items.length - 1];
   return {
-    items: page.map(rowToSummary),
+    items: items.map(rowToSummary),
     nextCursor:
-      rows.length > limit && last ? encodeCursor({ sort, value: last.sort_text, id: last.id }) : null,
+      page.length > limit && last ? encodeCursor({ sort, value: last.sort_text, id: last.id }) : null,
   };
 }
 
-/** Conditions on fields fixed at call start (project, start time): safe before picking the latest row. */
+async function latestVersions(store: Store, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await queryRows(
+    store,
+    `SELECT id, toString(max(max_version)) AS version FROM generation_ids WHERE id IN {ids:Array(String)} GROUP BY id`,
+    LatestRow,
+    { ids },
+  );
+  return new Map(rows.map((r) => [r.id, r.version]));
+}
+
+/**
+ * The page from the latest row of every generation in scope: exact whatever the share of
+ * superseded rows, but it reads (id, version) of the whole scope. Used only when over-fetching
+ * did not fill the page.
+ */
+async function exactPage(
+  store: Store,
+  filter: GenerationFilter,
+  spec: SortSpec,
+  whereSql: string,
+  params: Params,
+  limit: number,
+): Promise<Array<z.infer<typeof PageRow>>> {
+  const scope = scopeConditions(filter, {});
+  const scopeSql = scope.length > 0 ? scope.join(" AND ") : "1";
+  return await queryRows(
+    store,
+    `SELECT id, toString(version) AS version, ${SUMMARY_COLUMNS.join(", ")}, toString(${spec.expr}) AS sort_text
+     FROM generations
+     WHERE ${whereSql}
+       AND (id, version) IN (
+         SELECT id, version FROM generations WHERE ${scopeSql} ORDER BY version DESC LIMIT 1 BY id
+       )
+     ORDER BY ${spec.order}
+     LIMIT 1 BY id
+     LIMIT {fetch:UInt32}
+     SETTINGS distributed_product_mode = 'local'`,
+    PageRow,
+    { ...params, fetch: limit + 1 },
+  );
+}
+
+/** Conditions on fields fixed at call start (project, start time): the scope of the exact query. */
 function scopeConditions(filter: GenerationFilter, params: Params): string[] {
   const where: string[] = [];
   if (filter.projectId) {
@@ -153,24 +215,8 @@ function scopeConditions(filter: GenerationFilter, params: Params): string[] {
   return where;
 }
 
-/**
- * Selective conditions checked on any stored row to shortlist ids (uses the user and text skip
- * indexes); the latest row is then checked again by {@link latestConditions}.
- */
-function candidateConditions(filter: GenerationFilter, params: Params): string[] {
-  const where: string[] = [];
-  if (filter.userId) where.push("user_id = {userId:String}");
-  if (filter.text) {
-    params.text = filter.text;
-    where.push(
-      "(positionCaseInsensitiveUTF8(prompt_text, {text:String}) > 0 OR positionCaseInsensitiveUTF8(output_text, {text:String}) > 0)",
-    );
-  }
-  return where;
-}
-
-/** Conditions on the latest row of each generation. */
-function latestConditions(filter: GenerationFilter, params: Params): string[] {
+/** Conditions on one row: the latest row of a generation must satisfy them all. */
+function rowConditions(filter: GenerationFilter, params: Params): string[] {
   const where: string[] = [];
   const equal = (field: keyof GenerationFilter, column: string) => {
     const value = filter[field];
@@ -203,6 +249,12 @@ function latestConditions(filter: GenerationFilter, params: Params): string[] {
   if (filter.maxCostNanos !== undefined) {
     params.maxCost = nanosParam("maxCostNanos", filter.maxCostNanos);
     where.push("has_cost AND cost_total <= {maxCost:UInt64}");
+  }
+  if (filter.text) {
+    params.text = filter.text;
+    where.push(
+      "(positionCaseInsensitiveUTF8(prompt_text, {text:String}) > 0 OR positionCaseInsensitiveUTF8(output_text, {text:String}) > 0)",
+    );
   }
   return where;
 }

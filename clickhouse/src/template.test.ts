@@ -47,7 +47,7 @@ describe("renderSql", () => {
     );
     expect(table).toContain("prompt String CODEC(ZSTD(3)) TTL toDateTime(started_at) + INTERVAL 30 DAY,");
     expect(table).toContain(
-      "ORDER BY (project_id, started_at, id)\nTTL toDateTime(started_at) + INTERVAL 95 DAY",
+      "ORDER BY (project_id, toStartOfHour(started_at), id)\nTTL toDateTime(started_at) + INTERVAL 95 DAY",
     );
     expect(table).toContain("replicated_deduplication_window = 1000");
     expect(ids).toContain(
