@@ -77,8 +77,7 @@ if (options.days > 0 && options.perUserPerDay > 0) {
     random,
     // Both export queues together stay well under the smaller one (pending markers, 512 spans).
     backpressure: { queued: () => stats().queued, highWater: 250, flush },
-    onProgress: (done) =>
-      say(`  ${fmt(done)} / ${fmt(planned.length)} (${stats().dropped} spans dropped so far)`),
+    onProgress: (done) => say(`  ${fmt(done)} / ${fmt(planned.length)}${dropNote()}`),
     stopped: () => stopping,
   });
   add(tally);

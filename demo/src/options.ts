@@ -27,7 +27,7 @@ provider is called; every record carries the metadata demo=simulated.
 
   --days <n>                 days of history to backfill (default 7; 0 = none)
   --users <n>                simulated users (default 300)
-  --per-user-per-day <n>     generations per average user per weekday (default 8)
+  --per-user-per-day <n>     generations per average user per weekday (default 5)
   --live-seconds <n>         live traffic after the backfill (default: until Ctrl-C; 0 = none)
   --rate <n>                 live generations per second (default 2)
   --spike-every-seconds <n>  seconds between live cost spikes (default 600)
@@ -68,7 +68,7 @@ export function parseDemoOptions(argv: string[]): DemoOptions | null {
   return {
     days: number("days", values.days, 7, 0),
     users: Math.floor(number("users", values.users, 300, 1)),
-    perUserPerDay: number("per-user-per-day", values["per-user-per-day"], 8, 0),
+    perUserPerDay: number("per-user-per-day", values["per-user-per-day"], 5, 0),
     liveSeconds: number("live-seconds", values["live-seconds"], Number.POSITIVE_INFINITY, 0),
     rate: number("rate", values.rate, 2, 0.01),
     spikeEverySeconds: number("spike-every-seconds", values["spike-every-seconds"], 600, 1),
