@@ -64,11 +64,12 @@ await measure("step 2: key seek, id only", (k) => step2("id", k));
 await measure("step 2: key seek, record_json + prompt + output (shipped)", (k) => step2(cols, k));
 await measure("step 2: key seek, the 43 columns instead of record_json", (k) => step2(everyColumn, k));
 await measure("getGeneration (both steps + conversion)", (k) => getGeneration(store, k.id));
-await measure("one query: (project_id, started_at) IN (id table)", (k) =>
+await measure("one query: (project_id, hour) IN (id table)", (k) =>
   queryRows(
     store,
     `SELECT ${cols} FROM generations
-     WHERE (project_id, started_at) IN (SELECT project_id, started_at FROM generation_ids WHERE id = {id:String})
+     WHERE (project_id, toStartOfHour(started_at)) IN
+       (SELECT project_id, toStartOfHour(started_at) FROM generation_ids WHERE id = {id:String})
        AND id = {id:String}
      ORDER BY version DESC LIMIT 1`,
     Any,

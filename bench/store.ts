@@ -11,6 +11,7 @@ import {
   createClickHouse,
   getGeneration,
   insertGenerations,
+  listGenerations,
   queryRows,
   spendRollup,
 } from "../clickhouse/src/index.ts";
@@ -112,6 +113,25 @@ for (let i = 0; i < 5; i++) {
 const spendCpuUsed = process.cpuUsage(spendCpu);
 spendTimes.sort((a, b) => a - b);
 
+// Extra: list pages (dashboard) through listGenerations, median of 5 each.
+const listCases: Array<[string, Parameters<typeof listGenerations>[1]]> = [
+  ["newest 50, no filter", { projectId: "bench", limit: 50 }],
+  ["newest 50 of one user", { projectId: "bench", userId: "user_7", limit: 50 }],
+  ["most expensive 50", { projectId: "bench", sort: "cost", limit: 50 }],
+  ["text search, newest 50", { projectId: "bench", text: "order #1000042", limit: 50 }],
+];
+const listTimes: string[] = [];
+for (const [name, filter] of listCases) {
+  const runs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await listGenerations(store, filter);
+    runs.push(performance.now() - t);
+  }
+  runs.sort((a, b) => a - b);
+  listTimes.push(`${name} ${(runs[2] as number).toFixed(0)} ms`);
+}
+
 const Size = z.object({
   table: z.string(),
   rows: z.coerce.number(),
@@ -145,6 +165,7 @@ console.log(
     `(${spendRows.toLocaleString("en")} rows; runs ${spendTimes.map((t) => t.toFixed(0)).join(", ")} ms; ` +
     `${((spendCpuUsed.user + spendCpuUsed.system) / 5000).toFixed(0)} ms CPU each)`,
 );
+console.log(`listGenerations (median of 5): ${listTimes.join("; ")}`);
 console.log(`  machine: ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)} at the end`);
 for (const s of sizes)
   console.log(

@@ -126,7 +126,9 @@ export async function listGenerations(store: Store, filter: GenerationFilter = {
     const rows = await queryRows(
       store,
       `SELECT id, toString(version) AS version, ${SUMMARY_COLUMNS.join(", ")}, toString(${spec.expr}) AS sort_text
-       FROM generations WHERE ${whereSql} ORDER BY ${spec.order} LIMIT {fetch:UInt32}`,
+       FROM generations WHERE ${whereSql} ORDER BY ${spec.order} LIMIT {fetch:UInt32}
+       -- Reading in key order, the read-ahead buffer costs more than the page (~4x at 100k rows).
+       SETTINGS read_in_order_use_buffering = 0`,
       PageRow,
       { ...params, fetch },
     );

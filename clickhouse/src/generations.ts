@@ -1,13 +1,7 @@
 import { Generation, type GenerationStatus, statusRank } from "@genledger/core";
 import { z } from "zod";
 import { InvalidInputError } from "./errors.ts";
-import {
-  GENERATION_COLUMNS,
-  GenerationRow,
-  generationToRow,
-  rowToGeneration,
-  rowVersion,
-} from "./generation-row.ts";
+import { GenerationRow, generationToRow, rowToGeneration, rowVersion } from "./generation-row.ts";
 import { loadQuery } from "./queries.ts";
 import { execute, insertRows, queryRows } from "./sql.ts";
 import type { Store } from "./store-types.ts";
@@ -80,11 +74,10 @@ export async function insertGenerations(
   });
 }
 
-const KeyRow = z.object({ project_id: z.string(), lo: z.string(), hi: z.string() });
-
 /**
  * One generation by ID: the highest-ranked stored record, or null. With `projectId`, a generation of
- * another project is not found. Two primary-key seeks: the id table, then the raw table.
+ * another project is not found. One query: the id table gives (project, start hour), which the raw
+ * table's primary key seeks to; only 3 columns are read (`record_json`, `prompt`, `output`).
  */
 export async function getGeneration(
   store: Store,
@@ -92,22 +85,10 @@ export async function getGeneration(
   options: { projectId?: string } = {},
 ): Promise<Generation | null> {
   if (!id) return null;
-  const [key] = await queryRows(store, loadQuery("generation-key"), KeyRow, {
+  const [row] = await queryRows(store, loadQuery("get-generation"), GenerationRow, {
     id,
     projectId: options.projectId ?? "",
   });
-  if (!key) return null;
-  const [row] = await queryRows(
-    store,
-    `SELECT ${GENERATION_COLUMNS.join(", ")} FROM generations
-     WHERE project_id = {projectId:String}
-       AND started_at BETWEEN {lo:DateTime64(3, 'UTC')} AND {hi:DateTime64(3, 'UTC')}
-       AND id = {id:String}
-     ORDER BY version DESC
-     LIMIT 1`,
-    GenerationRow,
-    { id, projectId: key.project_id, lo: key.lo, hi: key.hi },
-  );
   return row ? rowToGeneration(row) : null;
 }
 
