@@ -37,15 +37,24 @@ export async function listen(server: Server, port: number, host: string, variabl
   return (server.address() as AddressInfo).port;
 }
 
-/** Stops accepting connections, lets requests in flight finish, then closes idle keep-alive sockets. */
+/**
+ * Stops accepting connections and lets requests in flight finish. A request that arrives on a
+ * kept-alive connection is answered with `Connection: close`, a connection that falls idle is
+ * closed at once, and whatever is still open after `graceMs` is cut.
+ */
 export async function closeServer(server: Server, graceMs = 10_000): Promise<void> {
   if (!server.listening) return;
+  server.on("request", (_request, response) => {
+    response.shouldKeepAlive = false;
+  });
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // close() only ends the connections idle at that moment; requests in flight leave theirs open.
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
+  const cut = setTimeout(() => server.closeAllConnections(), graceMs);
   server.closeIdleConnections();
-  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-  timer.unref();
   await closed;
-  clearTimeout(timer);
+  clearInterval(sweep);
+  clearTimeout(cut);
 }
 
 /** The address to print for a server bound to `host` (a wildcard becomes localhost). */

@@ -12,7 +12,7 @@ import {
 import type { BlobStore, KvStore } from "@genledger/core";
 import type { Config } from "@genledger/core/env";
 import { createAlertEvaluator } from "../../collector/src/alerts/evaluator.ts";
-import { listen } from "./listen.ts";
+import { closeServer, listen } from "./listen.ts";
 import type { Step } from "./shutdown.ts";
 
 /** The running collector side: OTLP receiver, spool, writer, sweeper, alert evaluator. */
@@ -99,7 +99,7 @@ export async function startCollectorSide(
       config.collectorHost,
       "GENLEDGER_COLLECTOR_PORT",
     );
-    stopSteps.unshift(["OTLP receiver", () => collector.close()]);
+    stopSteps.unshift(["OTLP receiver", () => closeServer(collector.server).then(() => collector.close())]);
     const alerts = createAlertEvaluator({
       store,
       kv,

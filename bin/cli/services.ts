@@ -133,8 +133,10 @@ async function runServers(
     );
 
     await stopRequested;
-    const clean = await runSteps(steps.splice(0), (name, error) =>
-      logger.error(`stopping the ${name} failed`, { error }),
+    const clean = await runSteps(
+      steps.splice(0),
+      (name, error) => logger.error(`stopping the ${name} failed`, { error }),
+      (name, ms) => logger.info(`stopped the ${name}`, { ms }),
     );
     say(clean ? "stopped" : "stopped with errors (see above)");
     return clean ? 0 : 1;

@@ -30,11 +30,14 @@ export type Step = readonly [name: string, run: () => Promise<unknown>];
 export async function runSteps(
   steps: readonly Step[],
   report: (name: string, error: unknown) => void,
+  done: (name: string, ms: number) => void = () => {},
 ): Promise<boolean> {
   let clean = true;
   for (const [name, step] of steps) {
+    const started = performance.now();
     try {
       await step();
+      done(name, Math.round(performance.now() - started));
     } catch (error) {
       clean = false;
       report(name, error);
