@@ -307,6 +307,7 @@ describe.skipIf(!hasChromium())("genledger start", () => {
 
     // Restart (a spool left over would be written now), then stop and read the store directly.
     instance = await start(dataDir, ports.collector, ports.dashboard, ALERTS_OFTEN);
+    expect(instance.proc.output()).not.toMatch(/shown once|dashboard admin|ingest key/);
     expect(await stop(instance)).toBe(0);
     const store = await createClickHouse({ url: "", dataDir, migrate: false });
     try {

@@ -107,7 +107,7 @@ async function runServers(
     command === "start" && embedded && !existsSync(join(config.dataDir, "clickhouse"))
       ? prepareFirstRun(sides.dashboard!)
       : undefined;
-  const store = await openStore(config, command === "start" || config.migrate);
+  const store = await openStore(config, config.migrate);
   // Stop order, built up front to back: servers first, then the queues, the stores last.
   const steps: Step[] = [["ClickHouse", () => store.close()]];
   try {
