@@ -73,7 +73,7 @@ export async function runService(command: ServiceCommand): Promise<number> {
       const config = loadConfig("migrate");
       const store = await openStore(config, true);
       await store.close();
-      say(`migrations applied (${config.clickhouseUrl ? "ClickHouse server" : config.dataDir})`);
+      say("migrations applied");
       return 0;
     }
     case "start": {

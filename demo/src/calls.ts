@@ -20,7 +20,7 @@ export interface Call {
   model?: ModelSpec;
   /** The abusive user's traffic. */
   abusive?: boolean;
-  /** A cost spike: huge attached documents. */
+  /** A cost spike: a very large document attached to each call. */
   spike?: boolean;
 }
 
@@ -68,11 +68,6 @@ function script(random: Random, answer: string, call: Call, streaming: boolean):
     failure,
     failMidStream: streaming && !failure && random.chance(0.01),
     cacheReadShare: random.chance(0.6) ? random.next() * 0.8 : 0,
-    hiddenInputTokens: call.spike
-      ? random.int(60_000, 180_000)
-      : call.abusive
-        ? random.int(2_000, 8_000)
-        : undefined,
   };
 }
 
@@ -179,7 +174,9 @@ async function run(call: Call, model: ModelSpec, random: Random): Promise<Outcom
           model: budgeted(chatModel(model, s, random), !isSimulated()),
           tools: { searchTickets, lookupOrder },
           stopWhen: stepCountIs(4),
-          prompt: text.researchQuestion(random),
+          prompt: call.spike
+            ? `${text.researchQuestion(random)}\n\nAttached export:\n${text.attachedExport(random.int(15_000, 40_000))}`
+            : text.researchQuestion(random),
         });
         return "complete";
       }

@@ -43,8 +43,6 @@ export interface Script {
   failMidStream?: boolean;
   /** Part of the prompt served from the provider's prompt cache, 0..1. */
   cacheReadShare: number;
-  /** Extra input tokens not visible in the prompt text (attached documents), for cost spikes. */
-  hiddenInputTokens?: number;
 }
 
 const tokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
@@ -53,8 +51,7 @@ function promptTokens(options: LanguageModelV4CallOptions): number {
   return tokens(JSON.stringify(options.prompt)) + (options.tools ? tokens(JSON.stringify(options.tools)) : 0);
 }
 
-function usage(spec: ModelSpec, script: Script, input: number, outputText: string): LanguageModelV4Usage {
-  const total = input + (script.hiddenInputTokens ?? 0);
+function usage(spec: ModelSpec, script: Script, total: number, outputText: string): LanguageModelV4Usage {
   const cacheRead = spec.promptCache ? Math.floor(total * script.cacheReadShare) : 0;
   const text = tokens(outputText);
   const reasoning = Math.round(text * spec.reasoningRatio);
