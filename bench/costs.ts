@@ -1,13 +1,14 @@
 // Costs benchmark: the queries behind the costs page (and the API / CSV export, the budgets page and
 // the alert evaluator) at 1M and 10M generations in embedded ClickHouse.
-//   node bench/costs.ts [--sizes 1000000,10000000] [--runs 5] [--write]
+//   node bench/costs.ts [--sizes 1000000,10000000] [--runs 5] [--write] [--keep DIR]
 // Data: seeded in SQL with INSERT ... SELECT FROM numbers() straight into the raw table, so the real
 // materialized views fill the rollups as in production; 90 days, 10,000 users (skewed: a few heavy
 // ones), 8 models, 8 functions, 30% tagged, 5% errors, 1% unpriced, 4% cache hits. Light rows (short
 // prompt text): the costs queries never read bodies. Each query: one warm-up, then the median of
-// `--runs`. `--write` replaces the "Costs" section of BENCHMARKS.md. Goal: < 200 ms at 10M.
+// `--runs`. `--write` replaces the "Costs" section of BENCHMARKS.md. `--keep DIR` keeps the data in
+// DIR/<size> and reuses it on the next run (seeding 10M takes minutes). Goal: < 200 ms at 10M.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import {
@@ -89,7 +90,6 @@ async function seed(store: Store, count: number): Promise<void> {
 }
 
 async function settle(store: Store): Promise<void> {
-  const Count = z.object({ n: z.coerce.number() });
   const start = Date.now();
   while (Date.now() - start < 180_000) {
     const [row] = await queryRows(store, "SELECT count() AS n FROM system.merges", Count);
@@ -209,16 +209,25 @@ const QUERIES: Array<{ name: string; page: boolean; run: (store: Store) => Promi
 ];
 let budgets: Awaited<ReturnType<typeof createBudget>>[] = [];
 
-const results: Array<{ size: number; seedMs: number; rollupRows: number; timings: number[] }> = [];
+const KEEP = process.argv.includes("--keep") ? arg("keep", "") : "";
+const Count = z.object({ n: z.coerce.number() });
+const results: Array<{ size: number; seedMs: number | null; rollupRows: number; timings: number[] }> = [];
 for (const size of SIZES) {
-  const dir = mkdtempSync(join(tmpdir(), "genledger-bench-costs-"));
+  const dir = KEEP ? join(KEEP, String(size)) : mkdtempSync(join(tmpdir(), "genledger-bench-costs-"));
   const store = await createClickHouse({ url: "", dataDir: dir });
   try {
     console.log(`costs bench: ${size.toLocaleString("en")} generations in ${dir}`);
-    const t0 = performance.now();
-    await seed(store, size);
-    await settle(store);
-    const seedMs = performance.now() - t0;
+    const [stored] = await queryRows(store, "SELECT count() AS n FROM generations", Count);
+    let seedMs: number | null = null;
+    if (stored?.n !== size) {
+      if ((stored?.n ?? 0) > 0)
+        throw new Error(`${dir} holds ${stored?.n} generations, not ${size}: remove it`);
+      const t0 = performance.now();
+      await seed(store, size);
+      await settle(store);
+      seedMs = performance.now() - t0;
+    }
+    await execute(store, "TRUNCATE TABLE budgets");
     budgets = [];
     for (let i = 0; i < 20; i++) {
       const scopes = [
@@ -238,11 +247,7 @@ for (const size of SIZES) {
         }),
       );
     }
-    const [rollup] = await queryRows(
-      store,
-      "SELECT count() AS n FROM generation_rollups_hourly",
-      z.object({ n: z.coerce.number() }),
-    );
+    const [rollup] = await queryRows(store, "SELECT count() AS n FROM generation_rollups_hourly", Count);
     const timings: number[] = [];
     for (const q of QUERIES) {
       const ms = await time(() => q.run(store));
@@ -252,7 +257,7 @@ for (const size of SIZES) {
     results.push({ size, seedMs, rollupRows: rollup?.n ?? 0, timings });
   } finally {
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (!KEEP) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -275,8 +280,10 @@ const section = [
   ),
   "",
   `Hourly rollup rows: ${results.map((r) => `${r.rollupRows.toLocaleString("en")} (${(r.size / 1e6).toLocaleString("en")}M)`).join(", ")}.`,
-  `Seeding (insert + merges): ${results.map((r) => `${(r.seedMs / 1000).toFixed(0)} s (${(r.size / 1e6).toLocaleString("en")}M)`).join(", ")}.`,
-  `Machine: ${cpus().length} x ${cpus()[0]?.model.trim() ?? "cpu"}, Node ${process.version}.`,
+  `Seeding (insert + merges): ${results.map((r) => `${r.seedMs === null ? "reused" : `${(r.seedMs / 1000).toFixed(0)} s`} (${(r.size / 1e6).toLocaleString("en")}M)`).join(", ")}.`,
+  `Machine: ${cpus().length} x ${cpus()[0]?.model.trim() ?? "cpu"}, Node ${process.version}; load average at the end ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ")} (the machine is shared: other processes compete for the cores).`,
   "",
   "Command:",
   "",
