@@ -27,18 +27,19 @@ export const COST_RANGES: Record<string, number> = {
 /** Longest range one query may cover (400 days, the rollups' retention). */
 const MAX_RANGE_MS = 400 * 86_400_000;
 
-function parseTime(param: string, value: string): Date {
-  // `datetime-local` values carry no zone; the forms say UTC.
-  const text = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/.test(value)
-    ? value.length === 10
-      ? `${value}T00:00:00Z`
-      : `${value}Z`
-    : value;
+/** A time parameter; `datetime-local` values carry no zone (the forms say UTC), a bare date `to` includes that day. */
+function parseTime(param: "from" | "to", value: string): Date {
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const text = dateOnly
+    ? `${value}T00:00:00Z`
+    : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)
+      ? `${value}Z`
+      : value;
   const date = new Date(text);
   if (Number.isNaN(date.getTime())) {
     throw new CostParamError(param, `expected a date such as 2026-01-31 or an ISO timestamp, got "${value}"`);
   }
-  return date;
+  return dateOnly && param === "to" ? new Date(date.getTime() + 86_400_000) : date;
 }
 
 /** A granularity that keeps a range under ~2 000 buckets. */
@@ -50,7 +51,8 @@ export function defaultGranularity(spanMs: number): Granularity {
 
 /**
  * Reads a costs query from URL parameters (the page, the JSON API and the CSV export share it):
- * `from`, `to` (ISO or `YYYY-MM-DD`, UTC) or `range` (24h, 7d, 30d, 90d; default 30d),
+ * `from`, `to` (ISO or `YYYY-MM-DD`, UTC; a bare date `to` includes that day) or `range` (24h, 7d,
+ * 30d, 90d; default 30d),
  * `granularity` (hour, day, week, month), `group_by` (model, user, function, tag, provider),
  * and the filters `model`, `user`, `function`, `tag`, `provider`.
  * Throws {@link CostParamError} naming the first bad parameter.

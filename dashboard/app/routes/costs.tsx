@@ -58,8 +58,11 @@ export async function loader({ context, url }: Route.LoaderArgs) {
   return {
     error,
     values: {
-      from: query.from.toISOString().slice(0, hourly ? 16 : 10),
-      to: query.to.toISOString().slice(0, hourly ? 16 : 10),
+      // What was counted: whole hours, or whole days with an inclusive last day.
+      from: report.from.toISOString().slice(0, hourly ? 16 : 10),
+      to: hourly
+        ? report.to.toISOString().slice(0, 16)
+        : new Date(report.to.getTime() - 1).toISOString().slice(0, 10),
       granularity: query.granularity,
       groupBy: query.groupBy,
       model: query.filter?.model ?? "",
