@@ -103,8 +103,12 @@ describe.skipIf(!hasChromium())("analytics pages in a browser", () => {
     await page.selectOption('select[name="granularity"]', "week");
     await page.click('form[aria-label="Cost filters"] button[type="submit"]');
     await page.waitForURL(/group_by=user/);
-    await expect.poll(() => page.getByTestId("cost-groups").locator("tbody tr").count()).toBe(6);
-    await expect.poll(() => chart.locator(".recharts-bar-rectangle").count()).toBeGreaterThan(5);
+    await expect
+      .poll(() => page.getByTestId("cost-groups").locator("tbody tr").count(), { timeout: 20_000 })
+      .toBe(6);
+    await expect
+      .poll(() => chart.locator(".recharts-bar-rectangle").count(), { timeout: 20_000 })
+      .toBeGreaterThan(5);
     const csv = await page.getByTestId("csv-export").getAttribute("href");
     expect(csv).toMatch(/^\/api\/v1\/costs\.csv\?.*group_by=user/);
     expect(browser.errors).toEqual([]);
@@ -128,13 +132,15 @@ describe.skipIf(!hasChromium())("analytics pages in a browser", () => {
       expect(await row.textContent()).toContain("$50.00");
 
       await row.getByRole("link", { name: "Edit" }).click();
-      await page.waitForURL(/edit=/);
+      await page.waitForURL(/edit=/, { timeout: 20_000 });
       const edit = page.getByTestId("budget-form");
-      await expect.poll(() => edit.locator('input[name="amount"]').inputValue()).toBe("50.00");
+      await expect
+        .poll(() => edit.locator('input[name="amount"]').inputValue(), { timeout: 20_000 })
+        .toBe("50.00");
       await edit.locator('input[name="amount"]').fill("75.5");
       await edit.locator('input[name="thresholds"]').fill("25, 90");
       await edit.locator('button[type="submit"]').click();
-      await expect.poll(() => row.textContent()).toContain("$75.50");
+      await expect.poll(() => row.textContent(), { timeout: 20_000 }).toContain("$75.50");
       expect(await row.textContent()).toContain("alerts at 25, 90%");
       expect(browser.errors).toEqual([]);
     });
