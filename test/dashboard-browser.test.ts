@@ -18,7 +18,11 @@ import {
   XSS_TEXT,
 } from "./support/seed-dashboard.ts";
 
-const SCREENSHOTS = join(import.meta.dirname, "..", "docs", "screenshots");
+// Tests write to test/artifacts/ (ignored by git); GENLEDGER_UPDATE_SCREENSHOTS=1 refreshes the README's.
+const SCREENSHOTS =
+  process.env.GENLEDGER_UPDATE_SCREENSHOTS === "1"
+    ? join(import.meta.dirname, "..", "docs", "screenshots")
+    : join(import.meta.dirname, "artifacts", "screenshots");
 
 async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
