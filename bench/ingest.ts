@@ -4,6 +4,7 @@
 //
 //   node bench/ingest.ts [--seconds 20] [--rss-seconds 300] [--batch 100] [--concurrency 8]
 //                        [--phases ingest,raw,full,lag,rss]
+//   node bench/ingest.ts --phases rss-ingest --rate 1000 --rss-seconds 300   (no ClickHouse in process)
 //
 // Phases: 1. raw insert (insertGenerations + insertSpans, writer-sized batches);
 // 2. ingest at full load (acknowledged/s and written/s); 3. p99 acknowledged-to-queryable lag at
@@ -12,7 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createClickHouse, insertGenerations, insertSpans, type Store } from "@genledger/clickhouse";
+import type { Store } from "@genledger/clickhouse";
 import {
   createCollector,
   createMetricsRegistry,
@@ -28,7 +29,6 @@ import {
   type WriterSink,
 } from "@genledger/collector";
 import { createBlobStore } from "@genledger/core";
-import { clickHouseSink } from "../collector/src/writer/clickhouse-sink.ts";
 import { KEY, startLoad } from "./ingest-load.ts";
 import { buildTemplate, instantiate } from "./ingest-payload.ts";
 
@@ -39,6 +39,8 @@ const { values: args } = parseArgs({
     batch: { type: "string", default: "100" },
     concurrency: { type: "string", default: "8" },
     phases: { type: "string", default: "ingest,raw,full,lag,rss" },
+    // For --phases rss-ingest: generations per second.
+    rate: { type: "string", default: "1000" },
   },
 });
 
@@ -80,17 +82,65 @@ async function rawInsert(store: Store, seconds: number, rowsPerInsert: number): 
         generations.push({ ...generation, id: `${generation.id.slice(0, 12)}_${round}` });
       spans.push(...sample.spans);
     }
-    await insertGenerations(store, generations);
-    await insertSpans(store, spans);
+    await clickhouse.insertGenerations(store, generations);
+    await clickhouse.insertSpans(store, spans);
     written += generations.length;
   }
   return written / ((performance.now() - started) / 1000);
 }
 
 /** Collector + spool + writer with a sink that discards: the ceiling of the ingest side. */
+let clickhouse: typeof import("@genledger/clickhouse");
+
+interface MemorySamples {
+  rss: number[];
+  heap: number[];
+  /** Memory outside the JS heap that V8 knows of (Buffers). */
+  external: number[];
+  /** Heap V8 reserved: under a high allocation rate it grows well past what is used. */
+  heapTotal: number[];
+}
+
+function memorySampler(): { samples: MemorySamples; stop: () => MemorySamples } {
+  const samples: MemorySamples = { rss: [], heap: [], external: [], heapTotal: [] };
+  const sample = () => {
+    const usage = process.memoryUsage();
+    samples.rss.push(usage.rss / 1024 / 1024);
+    samples.heap.push(usage.heapUsed / 1024 / 1024);
+    samples.external.push(usage.external / 1024 / 1024);
+    samples.heapTotal.push(usage.heapTotal / 1024 / 1024);
+  };
+  sample();
+  const timer = setInterval(sample, 5000);
+  return {
+    samples,
+    stop: () => {
+      clearInterval(timer);
+      sample();
+      return samples;
+    },
+  };
+}
+
+function describeMemory(samples: MemorySamples): string {
+  const third = (values: number[], part: "first" | "last") => {
+    const n = Math.max(1, Math.floor(values.length / 3));
+    const slice = part === "first" ? values.slice(0, n) : values.slice(-n);
+    return slice.reduce((a, b) => a + b, 0) / slice.length;
+  };
+  const { rss, heap, external, heapTotal } = samples;
+  return (
+    `RSS start ${rss[0]?.toFixed(0)} MB, max ${Math.max(...rss).toFixed(0)} MB, end ${rss.at(-1)?.toFixed(0)} MB ` +
+    `(first-third mean ${third(rss, "first").toFixed(0)} -> last-third mean ${third(rss, "last").toFixed(0)} MB); ` +
+    `JS heap used ${third(heap, "first").toFixed(0)} -> ${third(heap, "last").toFixed(0)} MB, max ${Math.max(...heap).toFixed(0)} MB; ` +
+    `heap reserved ${third(heapTotal, "first").toFixed(0)} -> ${third(heapTotal, "last").toFixed(0)} MB; ` +
+    `external ${third(external, "first").toFixed(0)} -> ${third(external, "last").toFixed(0)} MB`
+  );
+}
+
 async function ingestOnly(
   dir: string,
-  options: { seconds: number; batch: number; concurrency: number },
+  options: { seconds: number; batch: number; concurrency: number; rate?: number; onStart?: () => void },
 ): Promise<number> {
   const metrics = createMetricsRegistry();
   const spool = await createSpool({ dir: join(dir, "spool"), maxBytes: 4 * 1024 ** 3, metrics });
@@ -116,8 +166,19 @@ async function ingestOnly(
     metrics,
   });
   const { url } = await collector.listen();
+  options.onStart?.();
   const started = performance.now();
-  await startLoad({ url, ...options, rate: 0, sampleEvery: 1_000_000 }, () => {});
+  await startLoad(
+    {
+      url,
+      seconds: options.seconds,
+      batch: options.batch,
+      concurrency: options.concurrency,
+      rate: options.rate ?? 0,
+      sampleEvery: 1_000_000,
+    },
+    () => {},
+  );
   await writer.flush();
   const rate = drained / ((performance.now() - started) / 1000);
   await collector.close();
@@ -132,7 +193,32 @@ async function main(): Promise<void> {
   const batch = Number(args.batch);
   const concurrency = Number(args.concurrency);
   const dir = mkdtempSync(join(tmpdir(), "genledger-bench-ingest-"));
-  const store = await createClickHouse({ dataDir: dir });
+  if (String(args.phases) === "rss-ingest") {
+    // The ingest side's own memory: no ClickHouse in this process at all.
+    let memory: ReturnType<typeof memorySampler> | undefined;
+    const rate = Number(args.rate);
+    await ingestOnly(join(dir, "rss-ingest"), {
+      seconds: rssSeconds,
+      batch,
+      concurrency,
+      rate,
+      onStart: () => {
+        memory = memorySampler();
+      },
+    });
+    const samples = memory?.stop();
+    if (samples !== undefined) {
+      console.log(
+        `memory over ${rssSeconds} s at ${rate}/s, collector + spool + writer, no ClickHouse: ${describeMemory(samples)}`,
+      );
+    }
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  // Loaded here, not at the top: the rss-ingest mode must not map the engine into the process.
+  clickhouse = await import("@genledger/clickhouse");
+  const { clickHouseSink } = await import("../collector/src/writer/clickhouse-sink.ts");
+  const store = await clickhouse.createClickHouse({ dataDir: dir });
   const metrics = createMetricsRegistry();
   const spool = await createSpool({ dir: join(dir, "spool"), maxBytes: 4 * 1024 ** 3, metrics });
   const written = new Map<string, number>();
@@ -228,35 +314,18 @@ async function main(): Promise<void> {
 
     if (!phases.has("rss")) return;
     // Sustained half load: RSS (the whole process, chDB included) and the JS heap.
-    const rss: number[] = [];
-    const heap: number[] = [];
-    const sample = () => {
-      const usage = process.memoryUsage();
-      rss.push(usage.rss / 1024 / 1024);
-      heap.push(usage.heapUsed / 1024 / 1024);
-    };
-    sample();
-    const timer = setInterval(sample, 5000);
+    const memory = memorySampler();
     await startLoad(
       { url, seconds: rssSeconds, batch, concurrency, rate: half, sampleEvery: 1_000_000 },
       () => {},
     );
-    clearInterval(timer);
-    sample();
-    const third = (values: number[], part: "first" | "last") => {
-      const n = Math.max(1, Math.floor(values.length / 3));
-      const slice = part === "first" ? values.slice(0, n) : values.slice(-n);
-      return slice.reduce((a, b) => a + b, 0) / slice.length;
-    };
     log(
       `load average at the end: ${loadavg()
         .map((value) => value.toFixed(1))
         .join(" ")}`,
     );
     log(
-      `RSS over ${rssSeconds} s at ${half}/s: start ${rss[0]?.toFixed(0)} MB, max ${Math.max(...rss).toFixed(0)} MB, ` +
-        `end ${rss.at(-1)?.toFixed(0)} MB (first-third mean ${third(rss, "first").toFixed(0)} -> last-third mean ${third(rss, "last").toFixed(0)} MB); ` +
-        `JS heap used ${third(heap, "first").toFixed(0)} -> ${third(heap, "last").toFixed(0)} MB, max ${Math.max(...heap).toFixed(0)} MB`,
+      `memory over ${rssSeconds} s at ${half}/s, collector + writer + chDB: ${describeMemory(memory.stop())}`,
     );
   } finally {
     await collector.close();
