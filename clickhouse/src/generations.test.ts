@@ -206,6 +206,15 @@ describe("insertGenerations / getGeneration", () => {
     });
   });
 
+  it("checks a batch larger than one id query (10,000 ids) and still skips every re-delivery", async () => {
+    const many = Array.from({ length: 10_050 }, (_, i) =>
+      makeGeneration({ id: `gen_big_${i}`, projectId: "proj_big", cost: { total: 1 } }),
+    );
+    expect(await insertGenerations(ctx.store, many)).toEqual({ inserted: 10_050, skipped: 0 });
+    expect(await insertGenerations(ctx.store, many)).toEqual({ inserted: 0, skipped: 10_050 });
+    expect(await spend("proj_big")).toEqual({ requests: 10_050, costNanos: 10_050n });
+  });
+
   it("reconcileRollups repairs double counts that skipping could not prevent", async () => {
     // proj_dup3 carries one final generation counted twice (the second writer above).
     const result = await reconcileRollups(ctx.store, { ...DAY, projectId: "proj_dup3" });

@@ -26,6 +26,7 @@ export interface InsertResult {
 }
 
 const RankRow = z.object({ id: z.string(), rank: z.coerce.number().int() });
+const ID_CHUNK = 10_000;
 
 /**
  * Writes a batch of generation records. Pending and final records of one id coexist in the raw
@@ -55,8 +56,15 @@ export async function insertGenerations(
   });
   if (best.size === 0) return { inserted: 0, skipped: 0 };
   return await withWriteLock(store, async () => {
-    const stored = await queryRows(store, loadQuery("existing-ranks"), RankRow, { ids: [...best.keys()] });
-    const storedRank = new Map(stored.map((row) => [row.id, row.rank]));
+    const storedRank = new Map<string, number>();
+    // Chunked: over HTTP the ids travel in the URL (ClickHouse caps it at 1 MiB by default).
+    const ids = [...best.keys()];
+    for (let start = 0; start < ids.length; start += ID_CHUNK) {
+      const chunk = ids.slice(start, start + ID_CHUNK);
+      for (const row of await queryRows(store, loadQuery("existing-ranks"), RankRow, { ids: chunk })) {
+        storedRank.set(row.id, row.rank);
+      }
+    }
     const now = Date.now();
     const rows = [];
     for (const g of best.values()) {
