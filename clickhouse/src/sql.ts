@@ -94,7 +94,12 @@ export async function queryColumns<T extends ColumnTypes>(
       statement: firstLine(query),
     });
   }
-  return { ...parsed.data.data, rows: parsed.data.rows } as { [K in keyof T]: unknown[] } & { rows: number };
+  // An empty result may come without its column arrays (chDB sends `data: {}`): give each one.
+  const columns: Record<string, unknown[]> = {};
+  for (const name of Object.keys(types)) columns[name] = parsed.data.data[name] ?? [];
+  return { ...parsed.data.data, ...columns, rows: parsed.data.rows } as { [K in keyof T]: unknown[] } & {
+    rows: number;
+  };
 }
 
 function columnProblem(document: z.infer<typeof ColumnsDocument>, types: ColumnTypes): string | null {
@@ -103,7 +108,7 @@ function columnProblem(document: z.infer<typeof ColumnsDocument>, types: ColumnT
     const type = meta.get(name);
     if (type === undefined) return `missing column ${name}`;
     if (!pattern.test(type)) return `column ${name} has type ${type}, expected ${pattern}`;
-    if (document.data[name]?.length !== document.rows)
+    if ((document.data[name]?.length ?? 0) !== document.rows)
       return `column ${name} has not ${document.rows} values`;
   }
   return null;
