@@ -17,12 +17,9 @@ import {
   startDashboard,
   XSS_TEXT,
 } from "./support/seed-dashboard.ts";
+import { screenshotDir } from "./support/services.ts";
 
-// Tests write to test/artifacts/ (ignored by git); GENLEDGER_UPDATE_SCREENSHOTS=1 refreshes the README's.
-const SCREENSHOTS =
-  process.env.GENLEDGER_UPDATE_SCREENSHOTS === "1"
-    ? join(import.meta.dirname, "..", "docs", "screenshots")
-    : join(import.meta.dirname, "artifacts", "screenshots");
+const SCREENSHOTS = screenshotDir;
 
 async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });

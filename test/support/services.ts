@@ -79,3 +79,12 @@ export async function startRedis(): Promise<RedisServer> {
     },
   };
 }
+
+/**
+ * Where browser tests save screenshots: `test/artifacts/screenshots` (ignored by git), or the
+ * README's `docs/screenshots` with `GENLEDGER_UPDATE_SCREENSHOTS=1`.
+ */
+export const screenshotDir =
+  process.env.GENLEDGER_UPDATE_SCREENSHOTS === "1"
+    ? join(import.meta.dirname, "..", "..", "docs", "screenshots")
+    : join(import.meta.dirname, "..", "artifacts", "screenshots");

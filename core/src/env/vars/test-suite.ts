@@ -18,4 +18,12 @@ export const TEST_SUITE_VARS = {
     schema: booleanFromEnv,
     default: "false",
   }),
+  updateScreenshots: envVar({
+    name: "GENLEDGER_UPDATE_SCREENSHOTS",
+    processes: ["test"],
+    description:
+      "1: the browser tests write their screenshots to docs/screenshots (the README's) instead of test/artifacts.",
+    schema: booleanFromEnv,
+    default: "false",
+  }),
 };
