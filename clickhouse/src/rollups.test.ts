@@ -95,7 +95,9 @@ describe("spendRollup", () => {
   it("answers an empty range with no rows, for every grouping", async () => {
     const empty = { projectId: P, from: at("2025-01-01T00:00:00Z"), to: at("2025-02-01T00:00:00Z") };
     expect(await spendRollup(ctx.store, { ...empty, bucket: "day", groupBy: [] })).toEqual([]);
-    expect(await spendRollup(ctx.store, { ...empty, bucket: "hour", groupBy: ["user", "model"] })).toEqual([]);
+    expect(await spendRollup(ctx.store, { ...empty, bucket: "hour", groupBy: ["user", "model"] })).toEqual(
+      [],
+    );
   });
 
   it("sums per hour with exact money beyond 2^53 nano-dollars", async () => {
