@@ -136,6 +136,8 @@ export async function richGeneration(
     sessionId: "sess-42",
     functionId: "trip-planner",
     tags: ["beta", "travel"],
+    // Twice on purpose: two budgets can warn alike, and the page must still render cleanly.
+    warnings: ['budget: "travel daily" over its soft limit', 'budget: "travel daily" over its soft limit'],
     metadata: { plan: "pro", region: "eu-west-1" },
     model: "gpt-4o",
     responseModel: "gpt-4o-2024-08-06",

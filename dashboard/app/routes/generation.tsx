@@ -121,8 +121,10 @@ function GenerationDetails({ view }: { view: GenerationView }) {
       ) : null}
       {g.warnings.length > 0 ? (
         <div className="notice warn">
-          {g.warnings.map((w) => (
-            <div key={w}>{w}</div>
+          {g.warnings.map((w, i) => (
+            // The same warning can come twice (two budgets with one name): key by position.
+            // biome-ignore lint/suspicious/noArrayIndexKey: the list is static for the page
+            <div key={i}>{w}</div>
           ))}
         </div>
       ) : null}
