@@ -88,7 +88,7 @@ describe("cost spike", () => {
         deliveryStatus: "delivered",
         projectId: "p-spike",
       });
-      expect(second.suppressed).toEqual(["cost_spike:" + fired[0]!.ruleId]);
+      expect(second.suppressed).toEqual([`cost_spike:${fired[0]!.ruleId}`]);
       expect(Number(fired[0]!.details.ratio)).toBeGreaterThan(2);
       expect(fired[0]!.evidenceUrl).toMatch(/^https:\/\/genledger\.test\/costs\?/);
 
