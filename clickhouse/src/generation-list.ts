@@ -160,7 +160,8 @@ async function latestVersions(store: Store, ids: string[]): Promise<Map<string, 
   if (ids.length === 0) return new Map();
   const rows = await queryRows(
     store,
-    `SELECT id, toString(max(max_version)) AS version FROM generation_ids WHERE id IN {ids:Array(String)} GROUP BY id`,
+    `SELECT id, toString(max(max_version)) AS version FROM generation_ids
+     WHERE id IN (SELECT arrayJoin({ids:Array(String)})) GROUP BY id`,
     LatestRow,
     { ids },
   );
