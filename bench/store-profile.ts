@@ -6,6 +6,7 @@ import { Generation } from "@genledger/core";
 import { z } from "zod";
 import { generationToRow, rowVersion } from "../clickhouse/src/generation-row.ts";
 import { createClickHouse, insertRows, queryRows } from "../clickhouse/src/index.ts";
+import { loadQuery } from "../clickhouse/src/queries.ts";
 import { createGenerationSource } from "./store-data.ts";
 
 const n = Number(process.env.BENCH_BATCH ?? 20_000);
@@ -24,17 +25,16 @@ const step = async <T>(name: string, f: () => T | Promise<T>): Promise<T> => {
   return r;
 };
 const tag = Date.now().toString(36);
-const batch = await step("generate", () => Array.from({ length: n }, (_, i) => ({ ...source(i), id: `prof_${tag}_${i}` })));
+const batch = await step("generate", () =>
+  Array.from({ length: n }, (_, i) => ({ ...source(i), id: `prof_${tag}_${i}` })),
+);
 const parsed = await step("zod parse", () => batch.map((g) => Generation.parse(g)));
 const rows = await step("to rows", () => parsed.map((g) => generationToRow(g, rowVersion(g.status))));
 await step("stringify", () => rows.map((r) => JSON.stringify(r)).join("\n"));
 await step("ranks query", () =>
-  queryRows(
-    store,
-    "SELECT id, max(max_rank) AS rank FROM generation_ids WHERE id IN {ids:Array(String)} GROUP BY id",
-    z.object({ id: z.string() }),
-    { ids: batch.map((g) => g.id) },
-  ),
+  queryRows(store, loadQuery("existing-ranks"), z.object({ id: z.string() }), {
+    ids: batch.map((g) => g.id),
+  }),
 );
 await step("insert (with MVs)", () => insertRows(store, "generations", rows));
 await store.close();
