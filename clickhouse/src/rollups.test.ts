@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InvalidInputError } from "./errors.ts";
 import { insertGenerations } from "./generations.ts";
-import { spendRollup } from "./rollups.ts";
+import { type SpendRow, spendRollup } from "./rollups.ts";
 import { makeGeneration, openTempStore } from "./test-store.ts";
 
 let ctx: Awaited<ReturnType<typeof openTempStore>>;
@@ -89,6 +89,13 @@ afterAll(async () => {
   await ctx?.cleanup();
 });
 
+/** Rows by bucket, then by their group values (spendRollup orders by bucket only). */
+function sorted(rows: SpendRow[]): SpendRow[] {
+  const key = (r: SpendRow) =>
+    [r.bucket.toISOString(), r.user, r.model, r.provider, r.function, r.status].join("\u0000");
+  return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
 const range = { projectId: P, from: at("2026-11-01T00:00:00Z"), to: at("2026-12-01T00:00:00Z") };
 
 describe("spendRollup", () => {
@@ -120,7 +127,9 @@ describe("spendRollup", () => {
   });
 
   it("groups by day, week and month, from the daily or the hourly rollup alike", async () => {
-    const byDay = await spendRollup(ctx.store, { ...range, bucket: "day", groupBy: ["user", "model"] });
+    const byDay = sorted(
+      await spendRollup(ctx.store, { ...range, bucket: "day", groupBy: ["user", "model"] }),
+    );
     expect(
       byDay.map((r) => [r.bucket.toISOString().slice(0, 10), r.user, r.model, r.requests, r.costNanos]),
     ).toEqual([
@@ -129,19 +138,19 @@ describe("spendRollup", () => {
       ["2026-11-10", "bo", "mystery", 1, 0n],
     ]);
     // Not day-aligned: served from the hourly rollup, same totals.
-    const hourly = await spendRollup(ctx.store, {
-      ...range,
-      from: at("2026-11-01T01:00:00Z"),
-      bucket: "day",
-      groupBy: ["user", "model"],
-    });
+    const hourly = sorted(
+      await spendRollup(ctx.store, {
+        ...range,
+        from: at("2026-11-01T01:00:00Z"),
+        bucket: "day",
+        groupBy: ["user", "model"],
+      }),
+    );
     expect(hourly).toEqual(byDay);
 
-    const byWeek = await spendRollup(ctx.store, {
-      ...range,
-      bucket: "week",
-      groupBy: ["provider", "function", "status"],
-    });
+    const byWeek = sorted(
+      await spendRollup(ctx.store, { ...range, bucket: "week", groupBy: ["provider", "function", "status"] }),
+    );
     expect(
       byWeek.map((r) => [r.bucket.toISOString().slice(0, 10), r.provider, r.function, r.status, r.requests]),
     ).toEqual([

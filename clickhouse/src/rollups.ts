@@ -79,6 +79,7 @@ const HOUR_MS = 3_600_000;
  * Spend, tokens and requests per time bucket and group, from the rollups (final records only).
  * Reads the daily rollup when `from`/`to` fall on whole UTC days and the bucket is a day or longer,
  * else the hourly one; `[from, to)` is widened to whole UTC hours. Money sums are exact (UInt128 -> bigint).
+ * Rows come ordered by bucket; within a bucket, in no particular order.
  * @example spendRollup(store, { from, to, bucket: "day", groupBy: ["user", "model"] })
  */
 export async function spendRollup(store: Store, query: SpendRollupQuery): Promise<SpendRow[]> {
@@ -135,7 +136,8 @@ export async function spendRollup(store: Store, query: SpendRollupQuery): Promis
        FROM ${daily ? "generation_rollups_daily" : "generation_rollups_hourly"}
        WHERE ${where.join(" AND ")}
        GROUP BY ${groupKeys}
-       ORDER BY ${groupKeys})`,
+       -- By bucket only: sorting ~200k groups by their strings too cost more than aggregating them.
+       ORDER BY b)`,
     {
       bucket: /^String$/,
       ...MEASURES,
