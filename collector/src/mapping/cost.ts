@@ -12,6 +12,7 @@ import {
 import type { Attributes } from "../otlp/types.ts";
 import { readNumber, readString } from "./attributes.ts";
 import type { IngestNotes } from "./notes.ts";
+import type { UsageReport } from "./usage.ts";
 
 /** Prices one generation; `priceGeneration` over the deployment's catalog in production. */
 export type Pricer = (input: PriceGenerationInput) => PricingResult;
@@ -48,19 +49,50 @@ function spanCost(attrs: Attributes): Cost | undefined {
   };
 }
 
+/** Why a generation reported no usage, as its status tells it. */
+function missingUsageCause(status: Generation["status"]): string {
+  if (status === "aborted") return "aborted before the provider sent usage";
+  if (status === "error") return "failed before the provider sent usage";
+  return "the spans carry no token counts";
+}
+
+/** The warning of a final generation whose spans reported no usage at all. */
+export function noUsageWarning(status: Generation["status"]): string {
+  return `no token usage reported (${missingUsageCause(status)}): cost unknown`;
+}
+
+/** The warning of a generation priced from the provider calls that reported usage, not all of them. */
+export function partialUsageWarning(status: Generation["status"], missing: number, calls: number): string {
+  return `no token usage reported for ${missing} of ${calls} provider calls (${missingUsageCause(status)}): the cost counts only the calls that reported usage, the real cost is higher`;
+}
+
+function warn(generation: Generation, warning: string): void {
+  if (!generation.warnings.includes(warning)) generation.warnings.push(warning);
+}
+
+/** Taken when the caller cannot tell: the usage is read as measured. */
+const MEASURED: UsageReport = { reported: true, calls: 0, callsWithoutUsage: 0 };
+
 /**
  * Sets `cost`, `priceEntry` and `unpriced`:
  * 1. the span's `genledger.cost.*` when present (the price of the moment of the call);
  * 2. a cache hit without cost attributes costs nothing (no provider call was made);
- * 3. otherwise `pricer` at the generation's start time, trying the responded model (it names the
+ * 3. no usage reported at all (`usage.reported` false: a stream aborted before the provider sent
+ *    usage, an emitter without token counts): `cost` null, `unpriced` true and a warning. The
+ *    provider probably billed something; zero tokens are not a measurement, so never 0. Usage
+ *    reported as 0 is a measurement and is priced (at 0);
+ * 4. otherwise `pricer` at the generation's start time, trying the responded model (it names the
  *    snapshot) and then the requested one. No price: `cost` null and `unpriced` true, never 0.
- * Pending records carry no cost.
+ *    Priced from some provider calls only (the others reported no usage): a warning says the
+ *    cost is a lower bound.
+ * Pending records carry no cost. Without `usage`, the record's usage is taken as measured.
  */
 export function applyCost(
   generation: Generation,
   attrs: Attributes,
   pricer: Pricer,
   notes: IngestNotes,
+  usage: UsageReport = MEASURED,
 ): void {
   if (generation.status === "pending") return;
   const fromSpan = spanCost(attrs);
@@ -74,6 +106,17 @@ export function applyCost(
     generation.cost = { total: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0, image: 0 };
     generation.unpriced = false;
     generation.priceEntry = (readString(attrs, ATTR.priceEntry) ?? "").slice(0, 256);
+    return;
+  }
+  if (!usage.reported) {
+    generation.cost = null;
+    generation.unpriced = true;
+    generation.priceEntry = "";
+    warn(generation, noUsageWarning(generation.status));
+    // An abort before usage is ordinary; a complete call without counts is an emitter to fix.
+    if (generation.status === "complete") {
+      notes.note(`generation ${generation.id}: no token usage attributes; stored with cost unknown`);
+    }
     return;
   }
   const models = [...new Set([generation.responseModel, generation.model].filter((model) => model !== ""))];
@@ -96,6 +139,9 @@ export function applyCost(
       generation.cost = toRecordCost(result.cost);
       generation.unpriced = false;
       generation.priceEntry = result.priceEntryId.slice(0, 256);
+      if (usage.callsWithoutUsage > 0) {
+        warn(generation, partialUsageWarning(generation.status, usage.callsWithoutUsage, usage.calls));
+      }
       return;
     }
   }

@@ -1,4 +1,4 @@
-import type { Generation, Message, Operation } from "@genledger/core";
+import type { Message, Operation } from "@genledger/core";
 import type { Attributes, DecodedSpan } from "../otlp/types.ts";
 import { readJson, readNumber, readString, readStringArray } from "./attributes.ts";
 import {
@@ -16,7 +16,7 @@ import {
 import { normalizeMessages, systemText } from "./messages.ts";
 import { semconvMessages } from "./semconv-messages.ts";
 import { GENAI_GENERATION_OPERATIONS } from "./tree.ts";
-import { addUsage, GENAI_USAGE_KEYS, hasUsage, readUsage, setUsage } from "./usage.ts";
+import { type BuiltGeneration, collectUsage, GENAI_USAGE_KEYS } from "./usage.ts";
 
 const TTFC = "gen_ai.client.operation.time_to_first_chunk";
 
@@ -57,14 +57,15 @@ function firstDefined<T>(
  * root with its `step`, `chat` and `execute_tool` children, or a plain `chat` / `text_completion`
  * / `generate_content` / `embeddings` span from any other emitter. The root's values come first;
  * the provider calls below it fill in what the root lacks (response model, tool definitions, time
- * to first chunk, usage for embeddings and agents whose root reports none).
+ * to first chunk, usage for embeddings and agents whose root reports none). Returns the record
+ * and whether any usage was reported at all (the record's usage defaults to 0 either way).
  */
 export function buildGenAiGeneration(
   root: DecodedSpan,
   below: readonly DecodedSpan[],
   genledger: Attributes,
   ctx: MapContext,
-): Generation {
+): BuiltGeneration {
   const attrs = root.attributes;
   const generation = baseGeneration(root, generationIdOf(root, genledger), ctx);
   generation.status = finalStatus(root, genledger);
@@ -146,9 +147,7 @@ export function buildGenAiGeneration(
   generation.finishReason = clip(finish ?? generation.output.messages.at(-1)?.finish_reason ?? "", 64);
 
   // Usage: the root's when it has any, else the sum of its provider calls.
-  const rootUsage = readUsage(root, GENAI_USAGE_KEYS, ctx);
-  if (hasUsage(rootUsage)) setUsage(generation.usage, rootUsage);
-  else for (const call of calls) addUsage(generation.usage, readUsage(call, GENAI_USAGE_KEYS, ctx));
+  const usage = collectUsage(generation.usage, root, calls, GENAI_USAGE_KEYS, genledger, ctx);
 
   // Time to first token as the user saw it: from the start of the call to the first chunk.
   const firstChunk = first.find((span) => readNumber(span.attributes, TTFC) !== undefined);
@@ -178,5 +177,5 @@ export function buildGenAiGeneration(
     generation.error = errorOf([root, ...below], genledger);
     if (generation.output.messages.length === 0) generation.output.messages = partialOutput(genledger) ?? [];
   }
-  return generation;
+  return { generation, usage };
 }

@@ -1,4 +1,4 @@
-import type { Generation, Message, MessagePart, Operation } from "@genledger/core";
+import type { Message, MessagePart, Operation } from "@genledger/core";
 import type { Attributes, DecodedSpan } from "../otlp/types.ts";
 import {
   isNotJson,
@@ -24,7 +24,7 @@ import {
 import { modalityOf, normalizeMessages, normalizePart, splitSystem, systemText } from "./messages.ts";
 import { providerNameOf } from "./provider-name.ts";
 import { legacyOperation } from "./tree.ts";
-import { addUsage, hasUsage, LEGACY_USAGE_KEYS, readUsage, setUsage } from "./usage.ts";
+import { type BuiltGeneration, collectUsage, LEGACY_USAGE_KEYS } from "./usage.ts";
 
 function byStart(a: DecodedSpan, b: DecodedSpan): number {
   return a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0;
@@ -130,13 +130,14 @@ function embedValues(root: DecodedSpan): string[] | undefined {
  * A generation from AI SDK 5/6 spans (`LegacyOpenTelemetry` in AI SDK 7): the outer
  * `ai.generateText` / `ai.streamText` / `ai.generateObject` / `ai.streamObject` / `ai.embed` /
  * `ai.embedMany` span, with its `doGenerate` / `doStream` / `doEmbed` calls and `ai.toolCall` spans.
+ * Returns the record and whether any usage was reported at all.
  */
 export function buildLegacyGeneration(
   root: DecodedSpan,
   below: readonly DecodedSpan[],
   genledger: Attributes,
   ctx: MapContext,
-): Generation {
+): BuiltGeneration {
   const attrs = root.attributes;
   const generation = baseGeneration(root, generationIdOf(root, genledger), ctx);
   generation.status = finalStatus(root, genledger);
@@ -194,9 +195,7 @@ export function buildLegacyGeneration(
   else if (attrs["ai.embedding"] !== undefined) generation.output.embeddings = 1;
   generation.finishReason = clip(readString(attrs, "ai.response.finishReason") ?? "", 64);
 
-  const rootUsage = readUsage(root, LEGACY_USAGE_KEYS, ctx);
-  if (hasUsage(rootUsage)) setUsage(generation.usage, rootUsage);
-  else for (const call of inner) addUsage(generation.usage, readUsage(call, LEGACY_USAGE_KEYS, ctx));
+  const usage = collectUsage(generation.usage, root, inner, LEGACY_USAGE_KEYS, genledger, ctx);
 
   const stream = inner[0];
   if (stream !== undefined) {
@@ -215,5 +214,5 @@ export function buildLegacyGeneration(
     generation.error = errorOf([root, ...below], genledger);
     if (generation.output.messages.length === 0) generation.output.messages = partialOutput(genledger) ?? [];
   }
-  return generation;
+  return { generation, usage };
 }

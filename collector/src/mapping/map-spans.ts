@@ -70,7 +70,7 @@ function isAiSpan(span: DecodedSpan): boolean {
 function build(node: SpanNode, options: MapSpansOptions): Generation {
   const below = descendants(node);
   const genledger = genledgerAttributes(node.span, below);
-  const generation =
+  const { generation, usage } =
     node.family === "legacy"
       ? buildLegacyGeneration(node.span, below, genledger, options)
       : buildGenAiGeneration(node.span, below, genledger, options);
@@ -83,7 +83,7 @@ function build(node: SpanNode, options: MapSpansOptions): Generation {
       );
     }
   }
-  applyCost(generation, genledger, options.pricer, options.notes);
+  applyCost(generation, genledger, options.pricer, options.notes, usage);
   return generation;
 }
 

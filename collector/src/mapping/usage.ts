@@ -1,5 +1,5 @@
-import type { Usage } from "@genledger/core";
-import type { DecodedSpan } from "../otlp/types.ts";
+import { ATTR, type Generation, type Usage } from "@genledger/core";
+import type { Attributes, DecodedSpan } from "../otlp/types.ts";
 import { type MapContext, tokenCount } from "./common.ts";
 
 /** Attribute keys for each usage field, most specific first. */
@@ -57,6 +57,57 @@ export function readUsage(span: DecodedSpan, keys: UsageKeys, ctx: MapContext): 
 /** True when the span reports input or output tokens. */
 export function hasUsage(usage: Partial<Usage>): boolean {
   return usage.inputTokens !== undefined || usage.outputTokens !== undefined;
+}
+
+/**
+ * What a generation's spans said about its usage. The record's usage fields default to 0, so
+ * without this an abort before the provider sent usage would look like a call that used nothing.
+ */
+export interface UsageReport {
+  /** Some span reported input, output or image counts: the usage is a measurement, even when 0. */
+  reported: boolean;
+  /** Provider calls whose usage was summed (0 when the root reported the total). */
+  calls: number;
+  /** Of those, the calls that reported no usage: the sum leaves them out. */
+  callsWithoutUsage: number;
+}
+
+/** A builder's record with what its spans said about usage (for pricing). */
+export interface BuiltGeneration {
+  generation: Generation;
+  usage: UsageReport;
+}
+
+/**
+ * Fills `total` from the root's usage when it reports input or output tokens, else from the sum
+ * of its provider `calls`, and says what was reported. `genledger` counts images (set by the
+ * instrumentation for image generations) as reported usage too.
+ */
+export function collectUsage(
+  total: Usage,
+  root: DecodedSpan,
+  calls: readonly DecodedSpan[],
+  keys: UsageKeys,
+  genledger: Attributes,
+  ctx: MapContext,
+): UsageReport {
+  const images = genledger[ATTR.images] !== undefined && genledger[ATTR.images] !== null;
+  const rootUsage = readUsage(root, keys, ctx);
+  if (hasUsage(rootUsage)) {
+    setUsage(total, rootUsage);
+    return { reported: true, calls: 0, callsWithoutUsage: 0 };
+  }
+  let without = 0;
+  for (const call of calls) {
+    const part = readUsage(call, keys, ctx);
+    if (!hasUsage(part)) without++;
+    addUsage(total, part);
+  }
+  return {
+    reported: images || without < calls.length,
+    calls: calls.length,
+    callsWithoutUsage: without,
+  };
 }
 
 /** Adds `part` into `total`, field by field. */
