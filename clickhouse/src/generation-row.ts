@@ -139,6 +139,80 @@ export function generationToRow(g: Generation, version: number): GenerationInser
   };
 }
 
+/** A generation as one JSONEachRow line of `generations` (see {@link generationToRow}). */
+export function generationToLine(g: Generation, version: number): string {
+  return JSON.stringify(generationToRow(g, version));
+}
+
+/**
+ * The generation a line of {@link generationToLine} holds, for tools and tests that read the
+ * collector's spool. Throws on a line that is not such a row.
+ */
+export function lineToGeneration(line: string): Generation {
+  const row = JSON.parse(line) as Record<string, unknown>;
+  const num = (name: string) => {
+    const value = row[name];
+    if (typeof value !== "number") throw new RangeError(`generation line: ${name} is not a number`);
+    return value;
+  };
+  const text = (name: string) => {
+    const value = row[name];
+    if (typeof value !== "string") throw new RangeError(`generation line: ${name} is not a string`);
+    return value;
+  };
+  const finishedAt = row.finished_at;
+  return {
+    id: text("id"),
+    projectId: text("project_id"),
+    status: text("status") as GenerationStatus,
+    operation: text("operation") as Generation["operation"],
+    userId: text("user_id"),
+    sessionId: text("session_id"),
+    functionId: text("function_id"),
+    tags: row.tags as string[],
+    metadata: row.metadata as Record<string, string>,
+    provider: text("provider"),
+    model: text("model"),
+    responseModel: text("response_model"),
+    prompt: Prompt.parse(JSON.parse(text("prompt"))),
+    output: Output.parse(JSON.parse(text("output"))),
+    finishReason: text("finish_reason"),
+    usage: {
+      inputTokens: num("input_tokens"),
+      outputTokens: num("output_tokens"),
+      cacheReadTokens: num("cache_read_tokens"),
+      cacheWriteTokens: num("cache_write_tokens"),
+      reasoningTokens: num("reasoning_tokens"),
+      images: num("images"),
+    },
+    cost: row.has_cost
+      ? {
+          total: num("cost_total"),
+          input: num("cost_input"),
+          output: num("cost_output"),
+          cacheRead: num("cost_cache_read"),
+          cacheWrite: num("cost_cache_write"),
+          reasoning: num("cost_reasoning"),
+          image: num("cost_image"),
+        }
+      : null,
+    unpriced: row.unpriced === true,
+    priceEntry: text("price_entry"),
+    cacheHit: row.cache_hit === true,
+    cacheSourceId: text("cache_source_id"),
+    costSavedNanos: num("cost_saved_nanos"),
+    warnings: row.warnings as string[],
+    redactions: row.redactions as string[],
+    startedAt: fromChTime(text("started_at")),
+    finishedAt: typeof finishedAt === "string" ? fromChTime(finishedAt) : null,
+    latencyMs: row.latency_ms as number | null,
+    ttftMs: row.ttft_ms as number | null,
+    traceId: text("trace_id"),
+    spanId: text("span_id"),
+    error: row.error as string | null,
+  };
+}
+
 // ClickHouse sends UInt64 as JSON strings (output_format_json_quote_64bit_integers = 1). The schemas
 // stay plain (no unions or transforms, ~7x cheaper per row); the converters do the conversion.
 const u64 = z.string();
@@ -322,13 +396,24 @@ function stringify(value: unknown): string {
 
 /** At most {@link PREVIEW_LENGTH} characters with whitespace collapsed, never cutting a surrogate pair. */
 export function preview(text: string): string {
-  // Only the head matters; collapsing whitespace over a whole prompt would cost as much as the insert.
-  const flat = text
-    .slice(0, PREVIEW_LENGTH * 4)
-    .replace(/\s+/g, " ")
-    .trim();
-  if (flat.length <= PREVIEW_LENGTH) return flat;
-  let cut = flat.slice(0, PREVIEW_LENGTH - 1);
+  // Only the head matters, and a regex over it costs more than the whole insert of the row's text:
+  // one pass over the first characters, collapsing runs of whitespace.
+  let out = "";
+  let pendingSpace = false;
+  for (let i = 0; i < text.length && out.length <= PREVIEW_LENGTH; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x2028 || code === 0x2029) {
+      pendingSpace = out.length > 0;
+      continue;
+    }
+    if (pendingSpace) {
+      out += " ";
+      pendingSpace = false;
+    }
+    out += text[i];
+  }
+  if (out.length <= PREVIEW_LENGTH) return out;
+  let cut = out.slice(0, PREVIEW_LENGTH - 1);
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
   return `${cut}…`;
 }

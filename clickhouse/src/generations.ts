@@ -1,9 +1,9 @@
 import { Generation, type GenerationStatus, statusRank } from "@genledger/core";
 import { z } from "zod";
 import { InvalidInputError } from "./errors.ts";
-import { GenerationRow, generationToRow, rowToGeneration, rowVersion } from "./generation-row.ts";
+import { GenerationRow, generationToLine, rowToGeneration, rowVersion } from "./generation-row.ts";
 import { loadQuery } from "./queries.ts";
-import { execute, insertRows, queryRows } from "./sql.ts";
+import { execute, insertLines, queryRows } from "./sql.ts";
 import type { Store } from "./store-types.ts";
 import { withWriteLock } from "./store-types.ts";
 import { toChTime } from "./time.ts";
@@ -29,10 +29,68 @@ const RankRow = z.object({ id: z.string(), rank: z.coerce.number().int() });
 const ID_CHUNK = 10_000;
 
 /**
+ * Generation rows validated, converted and serialized once, ready for {@link insertPreparedGenerations}:
+ * the collector prepares them when it accepts a request and keeps them in its spool as they are,
+ * so nothing is parsed, validated or serialized again on the way to ClickHouse.
+ */
+export interface PreparedGenerations {
+  /** Generation ids, one per line. */
+  ids: string[];
+  /** Status ranks (`statusRank`), one per line. */
+  ranks: number[];
+  /** JSONEachRow lines of `generations` (no trailing newline). */
+  lines: string[];
+}
+
+/** One prepared generation row; see {@link PreparedGenerations}. */
+export interface PreparedGeneration {
+  id: string;
+  rank: number;
+  line: string;
+}
+
+/**
+ * Validates and serializes one generation. `writtenAt` orders rows of the same id and rank (the
+ * later wins); the collector passes the time it acknowledged the record.
+ * @throws {InvalidInputError} naming the invalid field (`field` prefixed to the path).
+ */
+export function prepareGeneration(
+  input: unknown,
+  writtenAt: number = Date.now(),
+  field = "generation",
+): PreparedGeneration {
+  const parsed = Generation.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InvalidInputError(`${field}.${issue?.path.join(".") ?? ""}`, issue?.message ?? "invalid");
+  }
+  const g = parsed.data;
+  return { id: g.id, rank: statusRank(g.status), line: generationToLine(g, rowVersion(g.status, writtenAt)) };
+}
+
+/**
+ * Validates and serializes a batch (see {@link prepareGeneration}).
+ * @throws {InvalidInputError} naming the first invalid record and field, e.g. `generations[3].startedAt`.
+ */
+export function prepareGenerations(
+  generations: readonly unknown[],
+  writtenAt: number = Date.now(),
+): PreparedGenerations {
+  const prepared: PreparedGenerations = { ids: [], ranks: [], lines: [] };
+  generations.forEach((input, index) => {
+    const row = prepareGeneration(input, writtenAt, `generations[${index}]`);
+    prepared.ids.push(row.id);
+    prepared.ranks.push(row.rank);
+    prepared.lines.push(row.line);
+  });
+  return prepared;
+}
+
+/**
  * Writes a batch of generation records. Pending and final records of one id coexist in the raw
  * table; reads pick the highest (status rank, then write time). A record is skipped when its id is
  * already stored at the same or a higher rank, so a re-delivered final record never reaches the
- * rollups twice; within the batch only the highest-ranked record per id is kept.
+ * rollups twice; within the batch only the highest-ranked record per id is kept (the last of equals).
  * @throws {InvalidInputError} naming the first invalid record and field.
  */
 export async function insertGenerations(
@@ -40,45 +98,53 @@ export async function insertGenerations(
   generations: readonly Generation[],
   options: InsertOptions = {},
 ): Promise<InsertResult> {
-  const best = new Map<string, Generation>();
-  generations.forEach((input, index) => {
-    const parsed = Generation.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new InvalidInputError(
-        `generations[${index}].${issue?.path.join(".") ?? ""}`,
-        issue?.message ?? "invalid",
-      );
-    }
-    const g = parsed.data;
-    const current = best.get(g.id);
-    if (!current || statusRank(g.status) >= statusRank(current.status)) best.set(g.id, g);
-  });
+  return await insertPreparedGenerations(store, prepareGenerations(generations), options);
+}
+
+/** {@link insertGenerations} for rows prepared by {@link prepareGenerations}. */
+export async function insertPreparedGenerations(
+  store: Store,
+  prepared: PreparedGenerations,
+  options: InsertOptions = {},
+): Promise<InsertResult> {
+  const { ids, ranks, lines } = prepared;
+  if (ids.length !== lines.length || ranks.length !== lines.length) {
+    throw new InvalidInputError(
+      "prepared",
+      `ids (${ids.length}), ranks (${ranks.length}) and lines (${lines.length}) differ in length`,
+    );
+  }
+  // Index of the line kept per id: the highest rank, the last of equals.
+  const best = new Map<string, number>();
+  for (let i = 0; i < ids.length; i++) {
+    const current = best.get(ids[i] as string);
+    if (current === undefined || (ranks[i] as number) >= (ranks[current] as number))
+      best.set(ids[i] as string, i);
+  }
   if (best.size === 0) return { inserted: 0, skipped: 0 };
   return await withWriteLock(store, async () => {
     const storedRank = new Map<string, number>();
     // Chunked: over HTTP the ids travel in the URL (ClickHouse caps it at 1 MiB by default).
-    const ids = [...best.keys()];
-    for (let start = 0; start < ids.length; start += ID_CHUNK) {
-      const chunk = ids.slice(start, start + ID_CHUNK);
+    const unique = [...best.keys()];
+    for (let start = 0; start < unique.length; start += ID_CHUNK) {
+      const chunk = unique.slice(start, start + ID_CHUNK);
       for (const row of await queryRows(store, loadQuery("existing-ranks"), RankRow, { ids: chunk })) {
         storedRank.set(row.id, row.rank);
       }
     }
-    const now = Date.now();
-    const rows = [];
-    for (const g of best.values()) {
-      const rank = storedRank.get(g.id);
-      if (rank !== undefined && rank >= statusRank(g.status)) continue;
-      rows.push(generationToRow(g, rowVersion(g.status, now)));
+    const kept: string[] = [];
+    for (const [id, index] of best) {
+      const rank = storedRank.get(id);
+      if (rank !== undefined && rank >= (ranks[index] as number)) continue;
+      kept.push(lines[index] as string);
     }
     const settings: Record<string, string | number> = {
       deduplicate_blocks_in_dependent_materialized_views: 1,
     };
     if (options.dedupToken) settings.insert_deduplication_token = options.dedupToken;
     if (store.cluster !== null) settings.distributed_foreground_insert = 1;
-    await insertRows(store, "generations", rows, settings);
-    return { inserted: rows.length, skipped: generations.length - rows.length };
+    await insertLines(store, "generations", kept, settings);
+    return { inserted: kept.length, skipped: ids.length - kept.length };
   });
 }
 

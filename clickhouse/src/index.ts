@@ -133,9 +133,21 @@ export {
 export type { GenerationFilter, GenerationPage, GenerationSort } from "./generation-list.ts";
 export { GENERATION_SORTS, listGenerations } from "./generation-list.ts";
 export type { GenerationSummary } from "./generation-row.ts";
-export { PREVIEW_LENGTH } from "./generation-row.ts";
-export type { InsertOptions, InsertResult } from "./generations.ts";
-export { getGeneration, insertGenerations, markAbandoned } from "./generations.ts";
+export { lineToGeneration, PREVIEW_LENGTH } from "./generation-row.ts";
+export type {
+  InsertOptions,
+  InsertResult,
+  PreparedGeneration,
+  PreparedGenerations,
+} from "./generations.ts";
+export {
+  getGeneration,
+  insertGenerations,
+  insertPreparedGenerations,
+  markAbandoned,
+  prepareGeneration,
+  prepareGenerations,
+} from "./generations.ts";
 export type { Migration } from "./migrations.ts";
 export { appliedMigrations, loadMigrations, MIGRATIONS_DIR, migrate, migrateDown } from "./migrations.ts";
 export { applyRetention, currentRetention } from "./retention.ts";
@@ -147,9 +159,16 @@ export type {
   SpendRow,
 } from "./rollups.ts";
 export { ROLLUP_BUCKETS, ROLLUP_DIMENSIONS, reconcileRollups, spendRollup } from "./rollups.ts";
-export { getTraceSpans, insertSpans, StoredSpan } from "./spans.ts";
+export {
+  getTraceSpans,
+  insertPreparedSpans,
+  insertSpans,
+  lineToSpan,
+  prepareSpan,
+  StoredSpan,
+} from "./spans.ts";
 export type { ColumnTypes, Params } from "./sql.ts";
-export { execute, insertRows, queryColumns, queryRows } from "./sql.ts";
+export { execute, insertLines, insertRows, queryColumns, queryRows } from "./sql.ts";
 export { createClickHouse } from "./store.ts";
 export type { Store } from "./store-types.ts";
 export type { SqlTarget } from "./template.ts";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { InvalidInputError } from "./errors.ts";
 import type { InsertOptions } from "./generations.ts";
-import { insertRows, queryRows } from "./sql.ts";
+import { insertLines, queryRows } from "./sql.ts";
 import type { Store } from "./store-types.ts";
 import { fromChTime, toChTime } from "./time.ts";
 
@@ -41,6 +41,52 @@ const SpanRow = z.object({
 });
 
 /**
+ * Validates and serializes one span as a JSONEachRow line of `spans` (see {@link insertPreparedSpans}).
+ * @throws {InvalidInputError} naming the invalid field (`field` prefixed to the path).
+ */
+export function prepareSpan(input: unknown, field = "span"): string {
+  const parsed = StoredSpan.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InvalidInputError(`${field}.${issue?.path.join(".") ?? ""}`, issue?.message ?? "invalid");
+  }
+  const s = parsed.data;
+  return JSON.stringify({
+    project_id: s.projectId,
+    trace_id: s.traceId,
+    span_id: s.spanId,
+    parent_span_id: s.parentSpanId,
+    name: s.name,
+    kind: s.kind,
+    start_time: toChTime(s.startTime),
+    end_time: toChTime(s.endTime),
+    status_code: s.statusCode,
+    status_message: s.statusMessage,
+    attributes: s.attributes,
+    generation_id: s.generationId,
+  });
+}
+
+/** The span a line of {@link prepareSpan} holds (for tools and tests that read the spool). */
+export function lineToSpan(line: string): StoredSpan {
+  const row = SpanRow.parse(JSON.parse(line));
+  return {
+    projectId: row.project_id,
+    traceId: row.trace_id,
+    spanId: row.span_id,
+    parentSpanId: row.parent_span_id,
+    name: row.name,
+    kind: row.kind,
+    startTime: fromChTime(row.start_time),
+    endTime: fromChTime(row.end_time),
+    statusCode: row.status_code,
+    statusMessage: row.status_message,
+    attributes: row.attributes,
+    generationId: row.generation_id,
+  };
+}
+
+/**
  * Writes spans. Re-delivered copies are harmless: reads keep one row per span id.
  * @returns how many rows were written.
  */
@@ -49,36 +95,24 @@ export async function insertSpans(
   spans: readonly StoredSpan[],
   options: InsertOptions = {},
 ): Promise<{ inserted: number }> {
-  const rows = spans.map((input, index) => {
-    const parsed = StoredSpan.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new InvalidInputError(
-        `spans[${index}].${issue?.path.join(".") ?? ""}`,
-        issue?.message ?? "invalid",
-      );
-    }
-    const s = parsed.data;
-    return {
-      project_id: s.projectId,
-      trace_id: s.traceId,
-      span_id: s.spanId,
-      parent_span_id: s.parentSpanId,
-      name: s.name,
-      kind: s.kind,
-      start_time: toChTime(s.startTime),
-      end_time: toChTime(s.endTime),
-      status_code: s.statusCode,
-      status_message: s.statusMessage,
-      attributes: s.attributes,
-      generation_id: s.generationId,
-    };
-  });
+  return await insertPreparedSpans(
+    store,
+    spans.map((span, index) => prepareSpan(span, `spans[${index}]`)),
+    options,
+  );
+}
+
+/** {@link insertSpans} for lines prepared by {@link prepareSpan}. */
+export async function insertPreparedSpans(
+  store: Store,
+  lines: readonly string[],
+  options: InsertOptions = {},
+): Promise<{ inserted: number }> {
   const settings: Record<string, string | number> = {};
   if (options.dedupToken) settings.insert_deduplication_token = `spans:${options.dedupToken}`;
   if (store.cluster !== null) settings.distributed_foreground_insert = 1;
-  await insertRows(store, "spans", rows, settings);
-  return { inserted: rows.length };
+  await insertLines(store, "spans", lines, settings);
+  return { inserted: lines.length };
 }
 
 /** Every span of a trace, by start time (one row per span id). */

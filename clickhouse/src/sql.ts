@@ -125,8 +125,23 @@ export async function insertRows(
   rows: readonly object[],
   settings: Record<string, string | number> = {},
 ): Promise<void> {
-  if (rows.length === 0) return;
-  const body = Buffer.from(`${rows.map((row) => JSON.stringify(row)).join("\n")}\n`);
+  await insertLines(
+    store,
+    table,
+    rows.map((row) => JSON.stringify(row)),
+    settings,
+  );
+}
+
+/** {@link insertRows} for rows already serialized as JSONEachRow lines (no trailing newline). */
+export async function insertLines(
+  store: Store,
+  table: string,
+  lines: readonly string[],
+  settings: Record<string, string | number> = {},
+): Promise<void> {
+  if (lines.length === 0) return;
+  const body = Buffer.from(`${lines.join("\n")}\n`);
   const target = renderSql(table, storeTarget(store));
   const settingsSql = Object.entries(settings)
     .map(([name, value]) => `${name} = ${typeof value === "number" ? value : quote(value)}`)
