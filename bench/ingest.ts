@@ -65,14 +65,20 @@ function rowsFor(batch: number): IngestBatch {
   return { projectId: "bench", generations: mapped.generations, spans: mapped.spans };
 }
 
-async function rawInsert(store: Store, seconds: number, rowsPerInsert: number): Promise<number> {
+/**
+ * The raw insert of the same rows, two ways: through the store API a program would call without a
+ * collector (`insertGenerations` + `insertSpans`: validation, conversion, the stored-rank check and
+ * the engine), and the engine alone (`insertLines` of rows serialized beforehand, untimed).
+ */
+async function rawInsert(
+  store: Store,
+  seconds: number,
+  rowsPerInsert: number,
+): Promise<{ api: number; engine: number }> {
   const perBatch = 100;
   const samples = Array.from({ length: 20 }, () => rowsFor(perBatch));
-  let written = 0;
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
   let round = 0;
-  while (performance.now() < deadline) {
+  const nextInsert = () => {
     // Writer-sized inserts: rowsPerInsert rows of generations plus their spans.
     const generations = [];
     const spans = [];
@@ -82,11 +88,33 @@ async function rawInsert(store: Store, seconds: number, rowsPerInsert: number): 
         generations.push({ ...generation, id: `${generation.id.slice(0, 12)}_${round}` });
       spans.push(...sample.spans);
     }
+    return { generations, spans };
+  };
+  let written = 0;
+  let started = performance.now();
+  let deadline = started + seconds * 1000;
+  while (performance.now() < deadline) {
+    const { generations, spans } = nextInsert();
     await clickhouse.insertGenerations(store, generations);
     await clickhouse.insertSpans(store, spans);
     written += generations.length;
   }
-  return written / ((performance.now() - started) / 1000);
+  const api = written / ((performance.now() - started) / 1000);
+
+  written = 0;
+  let elapsed = 0;
+  deadline = performance.now() + seconds * 1000;
+  while (performance.now() < deadline) {
+    const { generations, spans } = nextInsert();
+    const lines = clickhouse.prepareGenerations(generations).lines;
+    const spanLines = spans.map((span) => clickhouse.prepareSpan(span));
+    started = performance.now();
+    await clickhouse.insertLines(store, "generations", lines);
+    await clickhouse.insertLines(store, "spans", spanLines);
+    elapsed += performance.now() - started;
+    written += generations.length;
+  }
+  return { api, engine: written / (elapsed / 1000) };
 }
 
 /** Collector + spool + writer with a sink that discards: the ceiling of the ingest side. */
@@ -149,7 +177,7 @@ async function ingestOnly(
     spool,
     sink: {
       insertGenerations: async (generations) => {
-        drained += generations.length;
+        drained += generations.lines.length;
       },
       insertSpans: async () => {},
     },
@@ -229,8 +257,8 @@ async function main(): Promise<void> {
     async insertGenerations(generations, options) {
       const result = await base.insertGenerations(generations, options);
       const now = Date.now();
-      writtenGenerations += generations.length;
-      for (const generation of generations) if (sampled.has(generation.id)) written.set(generation.id, now);
+      writtenGenerations += generations.lines.length;
+      for (const id of generations.ids) if (sampled.has(id)) written.set(id, now);
       return result;
     },
     insertSpans: (spans, options) => base.insertSpans(spans, options),
@@ -268,9 +296,15 @@ async function main(): Promise<void> {
         `ingest side alone (HTTP, decode, map, spool fsync, writer read-back; no ClickHouse): ${only.toFixed(0)} generations/s acknowledged and drained`,
       );
     }
-    const raw = phases.has("raw") ? await rawInsert(store, seconds, 10_000) : Number.NaN;
+    const raws = phases.has("raw")
+      ? await rawInsert(store, seconds, 10_000)
+      : { api: Number.NaN, engine: Number.NaN };
+    const raw = raws.api;
     log(
-      `raw engine insert (insertGenerations + insertSpans, 10,000-row batches): ${raw.toFixed(0)} generations/s`,
+      `raw insert, store API (insertGenerations + insertSpans, 10,000-row batches): ${raws.api.toFixed(0)} generations/s`,
+    );
+    log(
+      `raw insert, engine alone (the same rows serialized beforehand, only the inserts timed): ${raws.engine.toFixed(0)} generations/s`,
     );
 
     if (!phases.has("full")) return;
@@ -288,7 +322,7 @@ async function main(): Promise<void> {
       `ingest, full load: ${(full.acknowledged / full.seconds).toFixed(0)} acknowledged/s, ` +
         `${(ingested / elapsed).toFixed(0)} written/s end to end (${ingested} in ${elapsed.toFixed(1)} s incl. drain), ` +
         `${(full.bytes / full.seconds / 1e6).toFixed(1)} MB/s wire, ${full.failed} failed requests; ` +
-        `ratio to raw insert ${(ingested / elapsed / raw).toFixed(2)}x`,
+        `ratio to the store API insert ${(ingested / elapsed / raw).toFixed(2)}x, to the engine alone ${(ingested / elapsed / raws.engine).toFixed(2)}x`,
     );
 
     if (!phases.has("lag")) return;

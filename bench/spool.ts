@@ -7,9 +7,10 @@ import { join } from "node:path";
 import { createClickHouse } from "@genledger/clickhouse";
 import { Generation } from "@genledger/core";
 import { createMetricsRegistry } from "../collector/src/metrics.ts";
+import { spoolBatch } from "../collector/src/spool/batch.ts";
 import { SPOOL_METRIC } from "../collector/src/spool/metric-names.ts";
 import { createSpool } from "../collector/src/spool/spool.ts";
-import type { IngestBatch } from "../collector/src/spool/types.ts";
+import type { SpooledBatch } from "../collector/src/spool/types.ts";
 import { clickHouseSink } from "../collector/src/writer/clickhouse-sink.ts";
 import { createWriter } from "../collector/src/writer/writer.ts";
 
@@ -17,9 +18,9 @@ const seconds = Number(process.argv[2] ?? 3);
 const drainCount = Number(process.argv[3] ?? 20_000);
 const levels = [1, 8, 64, 256];
 
-function batch(i: number, size = 1): IngestBatch {
+function batch(i: number, size = 1): SpooledBatch {
   const generations = Array.from({ length: size }, (_, k) => generation(i * size + k));
-  return { projectId: "bench", generations, spans: [] };
+  return spoolBatch({ projectId: "bench", generations, spans: [] });
 }
 
 function generation(i: number): Generation {

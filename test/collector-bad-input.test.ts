@@ -421,7 +421,12 @@ describe("bad spans inside an accepted request", () => {
       },
       {
         name: "chat small",
-        attributes: { "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o-mini" },
+        attributes: {
+          "gen_ai.operation.name": "chat",
+          "gen_ai.request.model": "gpt-4o-mini",
+          "gen_ai.usage.input_tokens": 12,
+          "gen_ai.usage.output_tokens": 3,
+        },
       },
     ]).protobuf;
     const answer = await post(body, { contentType: "application/x-protobuf" });

@@ -7,9 +7,10 @@ import { createBlobStore, Generation } from "@genledger/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveCollectorConfig } from "../collector/src/config.ts";
 import { createCollector } from "../collector/src/server.ts";
+import { spoolBatch } from "../collector/src/spool/batch.ts";
 import { SpoolFullError } from "../collector/src/spool/errors.ts";
 import { createSpool } from "../collector/src/spool/spool.ts";
-import type { IngestBatch, Spool } from "../collector/src/spool/types.ts";
+import type { Spool, SpooledBatch } from "../collector/src/spool/types.ts";
 import { clickHouseSink } from "../collector/src/writer/clickhouse-sink.ts";
 import type { WriterSink } from "../collector/src/writer/types.ts";
 import { createWriter } from "../collector/src/writer/writer.ts";
@@ -18,7 +19,7 @@ import { freePort, tempDir } from "./support/services.ts";
 
 const day = new Date(Date.UTC(2026, 1, 3, 9, 0, 0));
 
-function batch(project: string, from: number, count: number): { batch: IngestBatch; cost: bigint } {
+function batch(project: string, from: number, count: number): { batch: SpooledBatch; cost: bigint } {
   let cost = 0n;
   const generations = Array.from({ length: count }, (_, k) => {
     const n = from + k;
@@ -37,7 +38,7 @@ function batch(project: string, from: number, count: number): { batch: IngestBat
       finishedAt: new Date(day.getTime() + n * 1000 + 200),
     });
   });
-  return { batch: { projectId: project, generations, spans: [] }, cost };
+  return { batch: spoolBatch({ projectId: project, generations, spans: [] }), cost };
 }
 
 async function spend(store: Store, project: string): Promise<{ cost: bigint; requests: number }> {

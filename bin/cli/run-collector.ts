@@ -1,5 +1,11 @@
 import type { Server } from "node:http";
-import { findApiKey, insertGenerations, insertSpans, markAbandoned, type Store } from "@genledger/clickhouse";
+import {
+  findApiKey,
+  insertPreparedGenerations,
+  insertPreparedSpans,
+  markAbandoned,
+  type Store,
+} from "@genledger/clickhouse";
 import {
   collectorConfigFromEnv,
   createCollector,
@@ -57,8 +63,8 @@ export async function startCollectorSide(
     const writer = createWriter({
       spool,
       sink: {
-        insertGenerations: (generations, options) => insertGenerations(store, generations, options),
-        insertSpans: (spans, options) => insertSpans(store, spans, options),
+        insertGenerations: (generations, options) => insertPreparedGenerations(store, generations, options),
+        insertSpans: (spans, options) => insertPreparedSpans(store, spans, options),
       },
       batchRows: config.writerBatchRows,
       flushIntervalMs: config.writerFlushIntervalMs,

@@ -42,6 +42,7 @@ export type {
   SegmentContents,
   SegmentInfo,
   Spool,
+  SpooledBatch,
   SpoolOptions,
   SpoolRecord,
   SpoolSpan,
@@ -54,6 +55,8 @@ export {
   SpoolFullError,
   SpoolLockedError,
   SpoolRecordTooLargeError,
+  spoolBatch,
+  unspoolBatch,
 } from "./spool/index.ts";
 export type { Sweeper, SweeperOptions } from "./sweeper.ts";
 export { createSweeper, DEFAULT_PENDING_TIMEOUT_MS, SWEEPER_METRIC } from "./sweeper.ts";

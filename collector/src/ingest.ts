@@ -1,3 +1,4 @@
+import { prepareGeneration, prepareSpan } from "@genledger/clickhouse";
 import type { CollectorConfig } from "./config.ts";
 import type { Pricer } from "./mapping/cost.ts";
 import { mapSpans } from "./mapping/map-spans.ts";
@@ -8,11 +9,11 @@ import { METRIC, type MetricsRegistry } from "./metrics.ts";
 import type { DecodedSpan } from "./otlp/types.ts";
 import { policyFor } from "./redact/policy.ts";
 import { createRedactor, type Redactor, redactGeneration } from "./redact/redactor.ts";
-import type { IngestBatch } from "./spool/types.ts";
+import type { SpooledBatch } from "./spool/types.ts";
 
 /** Where accepted batches go: the durable spool (`spool.append` resolves after fsync). */
 export interface IngestSink {
-  append(batch: IngestBatch): Promise<void>;
+  append(batch: SpooledBatch): Promise<void>;
 }
 
 /** What {@link createIngestor} needs. */
@@ -42,8 +43,10 @@ export interface Ingestor {
 
 /**
  * The ingest pipeline: limit spans per request, map to records and stored spans (rejecting what
- * cannot be stored), move media to the blob store, redact PII for projects that ask for it, and
- * hand the batch to the spool. When `ingest` resolves the batch is durable: answer 2xx only then.
+ * cannot be stored), move media to the blob store, redact PII for projects that ask for it,
+ * validate and serialize every row for ClickHouse once (a record the store would refuse is rejected
+ * here, named in the partial success, instead of failing later in the writer), and hand the batch
+ * to the spool. When `ingest` resolves the batch is durable: answer 2xx only then.
  * Errors from the blob store or the spool propagate (the caller turns them into 503).
  */
 export function createIngestor(options: IngestorOptions): Ingestor {
@@ -100,20 +103,39 @@ export function createIngestor(options: IngestorOptions): Ingestor {
         }
         for (const rule of mapped.spanRedactions) redactions.inc({ rule });
       }
-      if (mapped.generations.length > 0 || mapped.spans.length > 0) {
-        await options.sink.append({ projectId, generations: mapped.generations, spans: mapped.spans });
+      const acknowledgedAt = Date.now();
+      const batch: SpooledBatch = { projectId, generations: { ids: [], ranks: [], lines: [] }, spans: [] };
+      const kept = [];
+      for (const generation of mapped.generations) {
+        try {
+          const row = prepareGeneration(generation, acknowledgedAt, `generation ${generation.id}`);
+          batch.generations.ids.push(row.id);
+          batch.generations.ranks.push(row.rank);
+          batch.generations.lines.push(row.line);
+          kept.push(generation);
+        } catch (error) {
+          notes.reject("invalid_record", `${(error as Error).message}; the span was rejected`);
+        }
       }
+      for (const span of mapped.spans) {
+        try {
+          batch.spans.push(prepareSpan(span, `span ${span.spanId}`));
+        } catch (error) {
+          notes.note(`${(error as Error).message}; the span is left out of the trace view`);
+        }
+      }
+      if (batch.generations.lines.length > 0 || batch.spans.length > 0) await options.sink.append(batch);
       const rejected = notes.rejectedSpans;
       spansAccepted.inc(undefined, decoded.length - rejected);
       for (const [reason, count] of notes.rejectedByReason) spansRejected.inc({ reason }, count);
-      for (const generation of mapped.generations) generationsAccepted.inc({ status: generation.status });
+      for (const generation of kept) generationsAccepted.inc({ status: generation.status });
       if (blobCount > 0) blobsStored.inc(undefined, blobCount);
       return {
         acceptedSpans: decoded.length - rejected,
         rejectedSpans: rejected,
         message: notes.message(),
-        generations: mapped.generations.length,
-        storedSpans: mapped.spans.length,
+        generations: kept.length,
+        storedSpans: batch.spans.length,
       };
     },
   };

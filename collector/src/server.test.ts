@@ -3,6 +3,7 @@ import { resolveCollectorConfig } from "./config.ts";
 import type { IngestSink } from "./ingest.ts";
 import type { ReadinessCheck } from "./readiness.ts";
 import { type Collector, createCollector, encodingOf } from "./server.ts";
+import { unspoolBatch } from "./spool/batch.ts";
 import { SpoolFullError, SpoolRecordTooLargeError } from "./spool/errors.ts";
 
 const KEY = "server-test-key-1";
@@ -107,8 +108,9 @@ describe("collector HTTP app", () => {
       spool: {
         append: async (batch) => {
           await new Promise((resolve) => setTimeout(resolve, 50));
-          expect(batch.generations).toHaveLength(1);
-          expect(batch.generations[0]?.prompt.messages[0]?.parts[0]).toMatchObject({ type: "file", size: 3 });
+          const { generations } = unspoolBatch(batch);
+          expect(generations).toHaveLength(1);
+          expect(generations[0]?.prompt.messages[0]?.parts[0]).toMatchObject({ type: "file", size: 3 });
           appended = true;
         },
       },

@@ -8,6 +8,7 @@ import {
   type MetricsRegistry,
   resolveCollectorConfig,
   type Spool,
+  unspoolBatch,
 } from "@genledger/collector";
 import { createBlobStore } from "@genledger/core";
 import { tempDir } from "./services.ts";
@@ -26,7 +27,7 @@ export interface CollectorHarness {
   /** `http://127.0.0.1:<port>` */
   url: string;
   tracesUrl: string;
-  /** Everything acknowledged so far, read back from the spool (and removed from it). */
+  /** Everything acknowledged so far, read back from the spool (decoded, and removed from it). */
   drain(): Promise<IngestBatch[]>;
   stop(): Promise<void>;
 }
@@ -64,7 +65,7 @@ export async function startCollectorHarness(
       const batches: IngestBatch[] = [];
       for (const segment of spool.sealedSegments()) {
         const contents = await spool.readSegment(segment.name);
-        for (const record of contents.records) batches.push(record.batch);
+        for (const record of contents.records) batches.push(unspoolBatch(record.batch));
         await spool.removeSegment(segment.name);
       }
       return batches;

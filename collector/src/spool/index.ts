@@ -1,3 +1,4 @@
+export { isSpooledBatch, spoolBatch, unspoolBatch } from "./batch.ts";
 export { SpoolClosedError, SpoolFullError, SpoolLockedError, SpoolRecordTooLargeError } from "./errors.ts";
 export { decodeRecords, encodeRecord, FRAME_HEADER_BYTES, FRAME_MAGIC } from "./frame.ts";
 export { SPOOL_METRIC } from "./metric-names.ts";
@@ -7,6 +8,7 @@ export type {
   SegmentContents,
   SegmentInfo,
   Spool,
+  SpooledBatch,
   SpoolOptions,
   SpoolRecord,
   SpoolSpan,

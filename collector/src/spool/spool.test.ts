@@ -2,14 +2,16 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { crc32 } from "node:zlib";
 import type { Generation } from "@genledger/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createMetricsRegistry } from "../metrics.ts";
+import { spoolBatch, unspoolBatch } from "./batch.ts";
 import { SpoolClosedError, SpoolFullError, SpoolLockedError, SpoolRecordTooLargeError } from "./errors.ts";
 import { encodeRecord } from "./frame.ts";
 import { SPOOL_METRIC } from "./metric-names.ts";
 import { createSpool } from "./spool.ts";
-import type { IngestBatch, Spool } from "./types.ts";
+import type { IngestBatch, Spool, SpooledBatch } from "./types.ts";
 
 let dir: string;
 const open: Spool[] = [];
@@ -82,7 +84,7 @@ function generation(id: string, costNanos: number): Generation {
   };
 }
 
-function batch(id: string, costNanos = 1000): IngestBatch {
+function ingestBatch(id: string, costNanos = 1000): IngestBatch {
   return {
     projectId: "p1",
     generations: [generation(id, costNanos)],
@@ -105,11 +107,15 @@ function batch(id: string, costNanos = 1000): IngestBatch {
   };
 }
 
+function batch(id: string, costNanos = 1000): SpooledBatch {
+  return spoolBatch(ingestBatch(id, costNanos));
+}
+
 async function readAll(spool: Spool): Promise<string[]> {
   const ids: string[] = [];
   for (const segment of spool.sealedSegments()) {
     const { records } = await spool.readSegment(segment.name);
-    for (const record of records) ids.push(...record.batch.generations.map((g) => g.id));
+    for (const record of records) ids.push(...unspoolBatch(record.batch).generations.map((g) => g.id));
   }
   return ids;
 }
@@ -127,9 +133,11 @@ describe("spool", () => {
     const [segment] = reopened.sealedSegments();
     const { records, tornBytes, corruptBytes } = await reopened.readSegment(segment!.name);
     expect({ tornBytes, corruptBytes }).toEqual({ tornBytes: 0, corruptBytes: 0 });
-    expect(records[3]!.batch.generations[0]!.cost?.total).toBe(103);
-    expect(records[0]!.batch.generations[0]!.startedAt).toEqual(new Date("2026-01-02T03:04:05.678Z"));
-    expect(records[0]!.batch.spans[0]!.endTime).toBeInstanceOf(Date);
+    expect(unspoolBatch(records[3]!.batch).generations[0]!.cost?.total).toBe(103);
+    expect(unspoolBatch(records[0]!.batch).generations[0]!.startedAt).toEqual(
+      new Date("2026-01-02T03:04:05.678Z"),
+    );
+    expect(unspoolBatch(records[0]!.batch).spans[0]!.endTime).toBeInstanceOf(Date);
     expect(records[0]!.appendedAt).toBeGreaterThanOrEqual(before);
   });
 
@@ -145,13 +153,36 @@ describe("spool", () => {
 
     const reopened = await spoolAt();
     const { records, tornBytes, corruptBytes } = await reopened.readSegment(name!);
-    expect(records.map((r) => r.batch.generations[0]!.id)).toEqual(["a", "b"]);
+    expect(records.map((r) => unspoolBatch(r.batch).generations[0]!.id)).toEqual(["a", "b"]);
     expect(tornBytes).toBe(torn.length - 7);
     expect(corruptBytes).toBe(0);
     // New appends go to a new segment, never behind the torn bytes.
     await reopened.append(batch("d"));
     await reopened.rotate();
     expect(await readAll(reopened)).toEqual(["a", "b", "d"]);
+  });
+
+  it("reads records an older collector spooled as JSON (GLS1) and prepares them for the writer", async () => {
+    const spool = await spoolAt();
+    await spool.append(batch("new"));
+    await spool.close();
+    open.length = 0;
+    const [name] = readdirSync(dir).filter((f) => f.endsWith(".seg"));
+    const payload = Buffer.from(JSON.stringify({ t: 1234, b: ingestBatch("old", 777) }), "utf8");
+    const header = Buffer.alloc(12);
+    header.write("GLS1", 0, "latin1");
+    header.writeUInt32BE(payload.length, 4);
+    header.writeUInt32BE(crc32(payload), 8);
+    appendFileSync(join(dir, name!), Buffer.concat([header, payload]));
+
+    const reopened = await spoolAt();
+    const { records, corruptBytes, tornBytes } = await reopened.readSegment(name!);
+    expect({ corruptBytes, tornBytes }).toEqual({ corruptBytes: 0, tornBytes: 0 });
+    expect(records.map((r) => r.batch.generations.ids[0])).toEqual(["new", "old"]);
+    const old = unspoolBatch(records[1]!.batch);
+    expect(records[1]!.appendedAt).toBe(1234);
+    expect(old.generations[0]).toEqual(ingestBatch("old", 777).generations[0]);
+    expect(old.spans[0]).toEqual(ingestBatch("old", 777).spans[0]);
   });
 
   it("skips a damaged record in the middle and keeps the ones after it", async () => {
@@ -167,7 +198,7 @@ describe("spool", () => {
 
     const reopened = await spoolAt();
     const { records, corruptBytes, tornBytes } = await reopened.readSegment(name!);
-    expect(records.map((r) => r.batch.generations[0]!.id)).toEqual(["a", "c"]);
+    expect(records.map((r) => unspoolBatch(r.batch).generations[0]!.id)).toEqual(["a", "c"]);
     expect(corruptBytes).toBeGreaterThan(0);
     expect(tornBytes).toBe(0);
   });
@@ -279,6 +310,6 @@ describe("spool", () => {
     const [file] = readdirSync(join(dir, "dead"));
     const saved = JSON.parse(readFileSync(join(dir, "dead", file!), "utf8"));
     expect(saved).toMatchObject({ index: 3, reason: "TYPE_MISMATCH" });
-    expect(saved.record.batch.generations[0].id).toBe("bad");
+    expect(unspoolBatch(saved.record.batch).generations[0]!.id).toBe("bad");
   });
 });

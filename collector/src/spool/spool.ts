@@ -6,7 +6,7 @@ import { decodeRecords, encodeRecord } from "./frame.ts";
 import { lockDir } from "./lock.ts";
 import { SPOOL_METRIC } from "./metric-names.ts";
 import { deleteSegmentFile, scanSegments, segmentName, syncDir, writeDeadRecord } from "./segments.ts";
-import type { IngestBatch, SegmentInfo, Spool, SpoolOptions } from "./types.ts";
+import type { SegmentInfo, Spool, SpooledBatch, SpoolOptions } from "./types.ts";
 
 interface Pending {
   frame: Buffer;
@@ -224,7 +224,7 @@ export async function createSpool(options: SpoolOptions): Promise<Spool> {
 
   const spool: Spool = {
     dir,
-    append(batch: IngestBatch) {
+    append(batch: SpooledBatch) {
       if (closed) return Promise.reject(new SpoolClosedError());
       const enqueuedAt = Date.now();
       let frame: Buffer;

@@ -27,11 +27,30 @@ export interface IngestBatch {
   spans: SpoolSpan[];
 }
 
+/**
+ * What the spool keeps per accepted request: the batch's rows already validated and serialized for
+ * ClickHouse (`prepareGeneration` / `prepareSpan` of `@genledger/clickhouse`), so the writer only
+ * concatenates lines. `spoolBatch` / `unspoolBatch` convert from and to an {@link IngestBatch}.
+ */
+export interface SpooledBatch {
+  projectId: string;
+  generations: {
+    /** Generation ids, one per line. */
+    ids: string[];
+    /** Status ranks, one per line: the writer keeps the highest per id and skips stored ones. */
+    ranks: number[];
+    /** JSONEachRow lines of `generations`. */
+    lines: string[];
+  };
+  /** JSONEachRow lines of `spans`. */
+  spans: string[];
+}
+
 /** One record read back from a segment. */
 export interface SpoolRecord {
   /** When the batch was acknowledged (ms since the epoch): the start of write lag. */
   appendedAt: number;
-  batch: IngestBatch;
+  batch: SpooledBatch;
 }
 
 /** A sealed segment: immutable, waiting to be written to ClickHouse and then removed. */
@@ -91,7 +110,7 @@ export interface Spool {
    * Throws `SpoolFullError`, `SpoolRecordTooLargeError` or `SpoolClosedError`; a write or fsync
    * failure rejects and nothing of that batch counts as stored.
    */
-  append(batch: IngestBatch): Promise<void>;
+  append(batch: SpooledBatch): Promise<void>;
   stats(): SpoolStats;
   /** Sealed segments, oldest first. */
   sealedSegments(): SegmentInfo[];

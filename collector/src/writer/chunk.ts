@@ -17,7 +17,7 @@ export function chunkRecords(records: readonly SpoolRecord[], batchRows: number)
   let rows = 0;
   for (let i = 0; i < records.length; i++) {
     const batch = records[i]!.batch;
-    const recordRows = batch.generations.length + batch.spans.length;
+    const recordRows = batch.generations.lines.length + batch.spans.length;
     if (i > start && rows + recordRows > batchRows) {
       ranges.push({ start, end: i });
       start = i;

@@ -10,6 +10,7 @@ import {
 } from "@genledger/clickhouse";
 import { Generation } from "@genledger/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spoolBatch } from "../spool/batch.ts";
 import type { SpoolSpan } from "../spool/types.ts";
 import { createSweeper } from "../sweeper.ts";
 import { clickHouseMarkAbandoned, clickHouseSink } from "./clickhouse-sink.ts";
@@ -73,13 +74,22 @@ async function spent(): Promise<{ cost: bigint; requests: number }> {
 describe("ClickHouse sink of the writer", () => {
   it("makes a replayed batch a no-op: same token, same rows, spend counted once", async () => {
     const sink = clickHouseSink(store);
-    const rows = [generation("sink-a", "complete", 1500), generation("sink-b", "complete", 2500)];
-    await sink.insertGenerations(rows, { dedupToken: "spool:seg-1:0-2" });
-    await sink.insertSpans([span("sink-a"), span("sink-b")], { dedupToken: "spool:seg-1:0-2" });
-    await sink.insertGenerations(rows, { dedupToken: "spool:seg-1:0-2" });
-    await sink.insertSpans([span("sink-a"), span("sink-b")], { dedupToken: "spool:seg-1:0-2" });
+    const first = spoolBatch({
+      projectId: "sink",
+      generations: [generation("sink-a", "complete", 1500), generation("sink-b", "complete", 2500)],
+      spans: [span("sink-a"), span("sink-b")],
+    });
+    await sink.insertGenerations(first.generations, { dedupToken: "spool:seg-1:0-2" });
+    await sink.insertSpans(first.spans, { dedupToken: "spool:seg-1:0-2" });
+    await sink.insertGenerations(first.generations, { dedupToken: "spool:seg-1:0-2" });
+    await sink.insertSpans(first.spans, { dedupToken: "spool:seg-1:0-2" });
     // A client re-send lands in another segment, with another token: the stored final record wins.
-    await sink.insertGenerations([rows[0]!], { dedupToken: "spool:seg-9:4-5" });
+    const resent = spoolBatch({
+      projectId: "sink",
+      generations: [generation("sink-a", "complete", 1500)],
+      spans: [],
+    });
+    await sink.insertGenerations(resent.generations, { dedupToken: "spool:seg-9:4-5" });
     expect(await spent()).toEqual({ cost: 4000n, requests: 2 });
     const physical = await store.client.query({
       query: "SELECT count() AS n FROM spans WHERE project_id = 'sink'",
@@ -92,12 +102,11 @@ describe("ClickHouse sink of the writer", () => {
   it("lets the sweeper turn stale pending generations into abandoned ones", async () => {
     const sink = clickHouseSink(store);
     const old = new Date(Date.now() - 60 * 60_000);
-    await sink.insertGenerations([generation("sink-stale", "pending", 0, old)], {
-      dedupToken: "spool:seg-2:0-1",
-    });
-    await sink.insertGenerations([generation("sink-fresh", "pending", 0, new Date())], {
-      dedupToken: "spool:seg-2:1-2",
-    });
+    const pending = (id: string, at: Date) =>
+      spoolBatch({ projectId: "sink", generations: [generation(id, "pending", 0, at)], spans: [] })
+        .generations;
+    await sink.insertGenerations(pending("sink-stale", old), { dedupToken: "spool:seg-2:0-1" });
+    await sink.insertGenerations(pending("sink-fresh", new Date()), { dedupToken: "spool:seg-2:1-2" });
     const sweeper = createSweeper({
       markAbandoned: clickHouseMarkAbandoned(store),
       pendingTimeoutMs: 15 * 60_000,

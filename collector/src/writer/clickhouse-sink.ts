@@ -1,15 +1,15 @@
 import type { Store } from "@genledger/clickhouse";
-import { insertGenerations, insertSpans, markAbandoned } from "@genledger/clickhouse";
+import { insertPreparedGenerations, insertPreparedSpans, markAbandoned } from "@genledger/clickhouse";
 import type { WriterSink } from "./types.ts";
 
 /**
- * The writer's sink for a ClickHouse store: `insertGenerations` (which skips final records that
- * are already stored) and `insertSpans`, both with the writer's dedup token.
+ * The writer's sink for a ClickHouse store: `insertPreparedGenerations` (which skips final records
+ * that are already stored) and `insertPreparedSpans`, both with the writer's dedup token.
  */
 export function clickHouseSink(store: Store): WriterSink {
   return {
-    insertGenerations: (generations, options) => insertGenerations(store, generations, options),
-    insertSpans: (spans, options) => insertSpans(store, spans, options),
+    insertGenerations: (generations, options) => insertPreparedGenerations(store, generations, options),
+    insertSpans: (spans, options) => insertPreparedSpans(store, spans, options),
   };
 }
 

@@ -1,16 +1,20 @@
-import type { Generation } from "@genledger/core";
 import type { Logger } from "../logger.ts";
 import type { MetricsRegistry } from "../metrics.ts";
-import type { Spool, SpoolSpan } from "../spool/types.ts";
+import type { Spool, SpooledBatch } from "../spool/types.ts";
 
 /**
  * Where the writer puts records: ClickHouse through `@genledger/clickhouse` in production
- * (`clickHouseSink(store)`), a wrapper in tests. Both calls must be idempotent for a repeated
- * `dedupToken`, and `insertGenerations` must skip final records that are already stored.
+ * (`clickHouseSink(store)`), a wrapper in tests. The rows arrive as the spool keeps them (prepared
+ * JSONEachRow lines). Both calls must be idempotent for a repeated `dedupToken`, and
+ * `insertGenerations` must keep the highest-ranked line per id and skip ids already stored at
+ * that rank or higher (`insertPreparedGenerations` does).
  */
 export interface WriterSink {
-  insertGenerations(generations: Generation[], options: { dedupToken: string }): Promise<unknown>;
-  insertSpans(spans: SpoolSpan[], options: { dedupToken: string }): Promise<unknown>;
+  insertGenerations(
+    generations: SpooledBatch["generations"],
+    options: { dedupToken: string },
+  ): Promise<unknown>;
+  insertSpans(spans: string[], options: { dedupToken: string }): Promise<unknown>;
 }
 
 /** Options of `createWriter`. */

@@ -1,11 +1,10 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Generation } from "@genledger/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createMetricsRegistry, METRIC } from "../metrics.ts";
 import { createSpool } from "../spool/spool.ts";
-import type { IngestBatch, Spool, SpoolRecord, SpoolSpan } from "../spool/types.ts";
+import type { Spool, SpooledBatch, SpoolRecord } from "../spool/types.ts";
 import { chunkRecords } from "./chunk.ts";
 import { backoffDelay, isRetryableWriteError } from "./retry.ts";
 import type { WriterSink } from "./types.ts";
@@ -22,24 +21,31 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** What these tests put in a generation line. */
+interface Row {
+  id: string;
+  cost_total: number;
+}
+
 /** A store double with ClickHouse's two idempotency rules: a repeated token and a stored final record are no-ops. */
 function memorySink() {
-  const generations = new Map<string, Generation>();
-  const spans: SpoolSpan[] = [];
+  const generations = new Map<string, Row>();
+  const spans: string[] = [];
   const tokens = new Set<string>();
   const calls: string[] = [];
   let down = false;
-  let refuse = (_g: Generation) => false;
+  let refuse = (_g: Row) => false;
   const sink: WriterSink = {
     async insertGenerations(rows, { dedupToken }) {
       calls.push(`g:${dedupToken}`);
       if (down)
         throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:8123"), { code: "ECONNREFUSED" });
-      if (rows.some((g) => refuse(g)))
+      const decoded = rows.lines.map((line) => JSON.parse(line) as Row);
+      if (decoded.some((g) => refuse(g)))
         throw Object.assign(new Error("Cannot parse input"), { type: "CANNOT_PARSE_TEXT" });
       if (tokens.has(`g:${dedupToken}`)) return;
       tokens.add(`g:${dedupToken}`);
-      for (const g of rows) if (!generations.has(g.id)) generations.set(g.id, g);
+      for (const g of decoded) if (!generations.has(g.id)) generations.set(g.id, g);
     },
     async insertSpans(rows, { dedupToken }) {
       calls.push(`s:${dedupToken}`);
@@ -57,48 +63,22 @@ function memorySink() {
     setDown: (value: boolean) => {
       down = value;
     },
-    setRefuse: (fn: (g: Generation) => boolean) => {
+    setRefuse: (fn: (g: Row) => boolean) => {
       refuse = fn;
     },
   };
 }
 
-function batch(ids: string[], costNanos = 1000): IngestBatch {
+/** Spooled rows as the ingest side prepares them (minimal lines: this sink only reads the id). */
+function batch(ids: string[], costNanos = 1000): SpooledBatch {
   return {
     projectId: "p1",
-    generations: ids.map(
-      (id) =>
-        ({
-          id,
-          projectId: "p1",
-          status: "complete",
-          cost: {
-            total: costNanos,
-            input: costNanos,
-            output: 0,
-            cacheRead: 0,
-            cacheWrite: 0,
-            reasoning: 0,
-            image: 0,
-          },
-          startedAt: new Date(0),
-          finishedAt: null,
-        }) as unknown as Generation,
-    ),
-    spans: ids.map((id) => ({
-      projectId: "p1",
-      traceId: "t",
-      spanId: id,
-      parentSpanId: "",
-      name: "n",
-      kind: "internal",
-      startTime: new Date(0),
-      endTime: new Date(0),
-      statusCode: "ok",
-      statusMessage: "",
-      attributes: {},
-      generationId: id,
-    })),
+    generations: {
+      ids,
+      ranks: ids.map(() => 2),
+      lines: ids.map((id) => JSON.stringify({ id, cost_total: costNanos })),
+    },
+    spans: ids.map((id) => JSON.stringify({ span_id: id, generation_id: id })),
   };
 }
 
@@ -174,7 +154,12 @@ describe("writer", () => {
     const ranges = chunkRecords(records, 4);
     for (const range of ranges) {
       const token = `spool:${segment!.name}:${range.start}-${range.end}`;
-      const rows = records.slice(range.start, range.end).flatMap((r) => r.batch.generations);
+      const slice = records.slice(range.start, range.end);
+      const rows = {
+        ids: slice.flatMap((r) => r.batch.generations.ids),
+        ranks: slice.flatMap((r) => r.batch.generations.ranks),
+        lines: slice.flatMap((r) => r.batch.generations.lines),
+      };
       await store.sink.insertGenerations(rows, { dedupToken: token });
     }
     const firstCalls = [...store.calls];

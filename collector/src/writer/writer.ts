@@ -1,6 +1,5 @@
-import type { Generation } from "@genledger/core";
 import { METRIC } from "../metrics.ts";
-import type { SegmentInfo, SpoolRecord, SpoolSpan } from "../spool/types.ts";
+import type { SegmentInfo, SpooledBatch, SpoolRecord } from "../spool/types.ts";
 import { chunkRecords, dedupToken, type RecordRange } from "./chunk.ts";
 import { backoffDelay, isRetryableWriteError } from "./retry.ts";
 import type { Writer, WriterOptions, WriterStats } from "./types.ts";
@@ -98,23 +97,29 @@ export function createWriter(options: WriterOptions): Writer {
   const aborting = () => stopping && (!draining || Date.now() >= drainDeadline);
 
   const insert = async (segment: string, records: SpoolRecord[], range: RecordRange) => {
-    const generations: Generation[] = [];
-    const spans: SpoolSpan[] = [];
+    const generations: SpooledBatch["generations"] = { ids: [], ranks: [], lines: [] };
+    const spans: string[] = [];
     for (let i = range.start; i < range.end; i++) {
-      generations.push(...records[i]!.batch.generations);
-      spans.push(...records[i]!.batch.spans);
+      const batch = records[i]!.batch;
+      // Loops, not spread: a spread of a 10,000-element array would put every element on the stack.
+      for (let k = 0; k < batch.generations.lines.length; k++) {
+        generations.ids.push(batch.generations.ids[k]!);
+        generations.ranks.push(batch.generations.ranks[k]!);
+        generations.lines.push(batch.generations.lines[k]!);
+      }
+      for (const line of batch.spans) spans.push(line);
     }
     const token = dedupToken(segment, range);
     const started = performance.now();
-    if (generations.length > 0) await sink.insertGenerations(generations, { dedupToken: token });
+    if (generations.lines.length > 0) await sink.insertGenerations(generations, { dedupToken: token });
     if (spans.length > 0) await sink.insertSpans(spans, { dedupToken: token });
     const now = Date.now();
     writeLatency?.observe((performance.now() - started) / 1000);
-    rowsWritten?.inc({ table: "generations" }, generations.length);
+    rowsWritten?.inc({ table: "generations" }, generations.lines.length);
     rowsWritten?.inc({ table: "spans" }, spans.length);
     for (let i = range.start; i < range.end; i++) writeLag?.observe((now - records[i]!.appendedAt) / 1000);
     stats.records += range.end - range.start;
-    stats.generations += generations.length;
+    stats.generations += generations.lines.length;
     stats.spans += spans.length;
     stats.lastWriteAt = now;
     stats.lastError = "";
