@@ -217,7 +217,18 @@ export async function abuseReport(
 
 const UnpricedRow = z.object({ provider: z.string(), model: z.string(), n: count, first: z.string() });
 
-/** Models with unpriced final generations in `[from, to)`, most requests first. */
+/**
+ * Some usage was recorded. An unpriced row without any (a stream aborted before the provider sent
+ * usage) has an unknown cost whatever the catalog says: it is no sign of a missing price.
+ */
+export const HAS_USAGE_SQL =
+  "(input_tokens + output_tokens + cache_read_tokens + cache_write_tokens + reasoning_tokens + images) > 0";
+
+/**
+ * Models with unpriced final generations in `[from, to)`, most requests first: models that lack a
+ * price entry. Generations that reported no usage at all are left out (their cost is unknown
+ * because the usage is, not the price).
+ */
 export async function unpricedModels(
   store: AnalyticsStore,
   query: { projectId?: string; from: Date; to: Date },
@@ -227,10 +238,11 @@ export async function unpricedModels(
   const rows = await selectRows(
     store,
     `SELECT provider, model, count() AS n, toString(min(started_at)) AS first
-     FROM (SELECT id, status, provider, model, unpriced, started_at FROM generations
+     FROM (SELECT id, status, provider, model, unpriced, started_at, input_tokens, output_tokens,
+             cache_read_tokens, cache_write_tokens, reasoning_tokens, images FROM generations
            WHERE ${projectSql(query.projectId, params)} AND started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}
            ORDER BY version DESC LIMIT 1 BY id)
-     WHERE unpriced AND ${FINAL}
+     WHERE unpriced AND ${FINAL} AND ${HAS_USAGE_SQL}
      GROUP BY provider, model ORDER BY n DESC, provider, model LIMIT 100`,
     UnpricedRow,
     params,
