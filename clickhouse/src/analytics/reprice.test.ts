@@ -163,3 +163,78 @@ describe("repriceGenerations", () => {
     ).rejects.toThrow(/input/);
   });
 });
+
+describe("repriceGenerations with calls that reported no usage", () => {
+  const later = Date.UTC(2026, 6, 1);
+  const gizmo: PriceEntry = {
+    id: "acme/gizmo-2@2026-07-01",
+    provider: "acme",
+    match: ["gizmo-2"],
+    input: "1.00",
+    output: "4.00",
+    effectiveFrom: "2026-01-01",
+  };
+  const warning = "no token usage reported (aborted before the provider sent usage): cost unknown";
+
+  beforeAll(async () => {
+    const base = { projectId: "p3", provider: "acme", model: "gizmo-2", cost: null, unpriced: true };
+    await insertGenerations(store, [
+      // Recorded before gizmo-2 had a price: usage known, cost not.
+      Generation.parse({
+        ...base,
+        id: "g1",
+        status: "complete",
+        usage: { inputTokens: 300, outputTokens: 40 },
+        startedAt: new Date(later + 1000),
+      }),
+      // Aborted before the provider sent usage: the cost is unknown whatever the price.
+      Generation.parse({
+        ...base,
+        id: "g2",
+        status: "aborted",
+        warnings: [warning],
+        startedAt: new Date(later + 2000),
+      }),
+    ]);
+  });
+
+  it("prices the unpriced call with usage and leaves the one without usage unknown", async () => {
+    const range = { entry: gizmo, from: new Date(later), to: new Date(later + HOUR), actor: "admin@x" };
+    const dry = await repriceGenerations(store, { ...range, dryRun: true });
+    expect(dry).toMatchObject({ generations: 1, noUsage: 1, afterNanos: 300n * 1000n + 40n * 4000n });
+
+    const r = await repriceGenerations(store, { ...range, projectId: "p3" });
+    expect(r).toMatchObject({ generations: 1, pricedBefore: 0, noUsage: 1, skipped: 0 });
+    expect(r.afterNanos).toBe(300n * 1000n + 40n * 4000n);
+    expect(await getGeneration(store, "g1")).toMatchObject({
+      unpriced: false,
+      priceEntry: gizmo.id,
+      cost: { total: 300 * 1000 + 40 * 4000 },
+    });
+    expect(await getGeneration(store, "g2")).toMatchObject({
+      status: "aborted",
+      cost: null,
+      unpriced: true,
+      priceEntry: "",
+      warnings: [warning],
+    });
+
+    for (const [table, key] of [
+      ["generation_rollups_hourly", "concat(user_id, '|', model, '|', toString(status))"],
+      [
+        "generation_rollups_dims_hourly",
+        "concat(model, '|', provider, '|', function_id, '|', toString(status))",
+      ],
+    ] as const) {
+      const [rollup, raw] = await rollupMismatches(table, key);
+      expect(rollup).toEqual(raw);
+    }
+    const gizmoRollup = await queryRows(
+      store,
+      `SELECT sum(requests) AS requests, toString(sum(cost_total)) AS cost, sum(unpriced_requests) AS unpriced
+       FROM generation_rollups_dims_hourly WHERE project_id = 'p3'`,
+      z.object({ requests: z.coerce.number(), cost: z.string(), unpriced: z.coerce.number() }),
+    );
+    expect(gizmoRollup).toEqual([{ requests: 2, cost: String(300 * 1000 + 40 * 4000), unpriced: 1 }]);
+  });
+});

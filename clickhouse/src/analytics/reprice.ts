@@ -51,6 +51,11 @@ export interface RepriceResult {
   afterNanos: bigint;
   /** Generations the entry matched but could not price (e.g. an image size it has no price for); left as they were. */
   skipped: number;
+  /**
+   * Unpriced generations that reported no usage at all (e.g. a stream aborted before the provider
+   * sent it): their cost is unknown whatever the price, so they are left unpriced, never priced at 0.
+   */
+  noUsage: number;
   /** The (provider, model) pairs repriced. */
   models: string[];
 }
@@ -88,7 +93,8 @@ function validEntry(entry: unknown): PriceEntry {
  * Applies a corrected or new price entry to the final generations of a time range: each matching
  * generation (its recorded provider and responded model, else requested model, matched as the
  * catalog would) gets a new row version with the recomputed cost and the entry's ID (a cache hit
- * keeps its zero cost; the price sets what it saved). Afterwards the rollups of the touched days are rebuilt from the raw table
+ * keeps its zero cost; the price sets what it saved). An unpriced generation that reported no usage
+ * at all stays unpriced: its cost is unknown, and pricing its zero tokens would call it free. Afterwards the rollups of the touched days are rebuilt from the raw table
  * (`reconcileRollups` and `rebuildAnalyticsRollups`), so they stay exact, and an audit row records who, when,
  * the range, the models and the totals before and after. Run it for closed periods: generations of
  * the range arriving from another process during the rebuild may be missed by it.
@@ -140,6 +146,7 @@ export async function repriceGenerations(store: AnalyticsStore, input: RepriceIn
     beforeNanos: 0n,
     afterNanos: 0n,
     skipped: 0,
+    noUsage: 0,
     models: [...new Set(matched.map((p) => `${p.provider}/${p.name}`))],
   };
   if (matched.length === 0) return result;
@@ -165,6 +172,10 @@ export async function repriceGenerations(store: AnalyticsStore, input: RepriceIn
       const batch = rows.slice(i, i + BATCH);
       const priced: Priced[] = [];
       for (const row of batch) {
+        if (!row.has_cost && !hasUsage(row)) {
+          result.noUsage++;
+          continue;
+        }
         let cost: GenerationCost;
         try {
           cost = computeCost(entry, {
@@ -228,6 +239,19 @@ export async function repriceGenerations(store: AnalyticsStore, input: RepriceIn
     },
   ]);
   return result;
+}
+
+/** Any usage recorded (a row without any has nothing a price could apply to). */
+function hasUsage(row: z.infer<typeof CandidateRow>): boolean {
+  return (
+    row.input_tokens +
+      row.output_tokens +
+      row.cache_read_tokens +
+      row.cache_write_tokens +
+      row.reasoning_tokens +
+      row.images >
+    0
+  );
 }
 
 interface Priced {
