@@ -165,6 +165,43 @@ describe.skipIf(!hasChromium())("dashboard in a browser", () => {
     );
   });
 
+  it("says a generation without reported usage has an unknown cost, and an unpriced model lacks a price", async () => {
+    // Aborted before the provider sent usage, as the collector records it: the model has a price.
+    const aborted = makeGeneration({
+      status: "aborted",
+      output: { messages: [] },
+      finishReason: "",
+      usage: {},
+      cost: null,
+      unpriced: true,
+      priceEntry: "",
+      warnings: ["no token usage reported (aborted before the provider sent usage): cost unknown"],
+    });
+    const unknownModel = makeGeneration({
+      provider: "newco",
+      model: "mystery-1",
+      cost: null,
+      unpriced: true,
+      priceEntry: "",
+    });
+    finals.push(aborted, unknownModel);
+    await seed(fx.store, [aborted, unknownModel]);
+
+    await page.goto(`${fx.url}/generation/${aborted.id}`);
+    const cost = page.getByTestId("cost");
+    await cost.getByTestId("cost-unknown").waitFor({ timeout: 15_000 });
+    expect(await cost.textContent()).toContain("never reported token usage");
+    expect(await cost.textContent()).toContain("aborted");
+    expect(await cost.textContent()).not.toContain("No price entry");
+    expect(await cost.textContent()).not.toMatch(/add a price/i);
+
+    await page.goto(`${fx.url}/generation/${unknownModel.id}`);
+    await expect
+      .poll(() => cost.textContent(), { timeout: 15_000 })
+      .toContain("No price entry matched newco/mystery-1");
+    expect(await cost.getByTestId("cost-unknown").count()).toBe(0);
+  });
+
   it("renders script tags and javascript: links in prompts and outputs as text, running nothing", async () => {
     const dialogs: string[] = [];
     page.on("dialog", (dialog) => {

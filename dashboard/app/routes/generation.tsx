@@ -86,6 +86,13 @@ function NotFound({ id }: { id: string }) {
   );
 }
 
+/** Why a final generation carries no usage, as far as its status tells. */
+function missingUsageCause(status: GenerationView["generation"]["status"]): string {
+  if (status === "aborted") return "the call was aborted before the provider sent it";
+  if (status === "error") return "the call failed before the provider sent it";
+  return "for example, the call was aborted or failed first";
+}
+
 function GenerationDetails({ view }: { view: GenerationView }) {
   const { generation: g, hidden, cost, spans, traceMs } = view;
   const usage = [
@@ -202,7 +209,12 @@ function GenerationDetails({ view }: { view: GenerationView }) {
 
         <section className="panel" data-testid="cost">
           <h2>Cost</h2>
-          {g.unpriced ? (
+          {g.unpriced && g.status !== "pending" && usage.every(([, value]) => value === 0) ? (
+            <p data-testid="cost-unknown">
+              <span className="badge unpriced">cost unknown</span> The provider never reported token usage for
+              this call ({missingUsageCause(g.status)}), so its cost is unknown (not zero).
+            </p>
+          ) : g.unpriced ? (
             <p>
               <span className="badge unpriced">unpriced</span> No price entry matched{" "}
               <span className="mono">
