@@ -74,7 +74,7 @@ async function rawInsert(
   store: Store,
   seconds: number,
   rowsPerInsert: number,
-): Promise<{ api: number; engine: number }> {
+): Promise<{ api: number; engine: number; apiCpuUs: number; engineCpuUs: number }> {
   const perBatch = 100;
   const samples = Array.from({ length: 20 }, () => rowsFor(perBatch));
   let round = 0;
@@ -93,15 +93,20 @@ async function rawInsert(
   let written = 0;
   let started = performance.now();
   let deadline = started + seconds * 1000;
+  let cpu = 0;
   while (performance.now() < deadline) {
     const { generations, spans } = nextInsert();
+    const before = process.cpuUsage();
     await clickhouse.insertGenerations(store, generations);
     await clickhouse.insertSpans(store, spans);
+    cpu += cpuSince(before);
     written += generations.length;
   }
   const api = written / ((performance.now() - started) / 1000);
+  const apiCpuUs = cpu / written;
 
   written = 0;
+  cpu = 0;
   let elapsed = 0;
   deadline = performance.now() + seconds * 1000;
   while (performance.now() < deadline) {
@@ -109,12 +114,37 @@ async function rawInsert(
     const lines = clickhouse.prepareGenerations(generations).lines;
     const spanLines = spans.map((span) => clickhouse.prepareSpan(span));
     started = performance.now();
+    const before = process.cpuUsage();
     await clickhouse.insertLines(store, "generations", lines);
     await clickhouse.insertLines(store, "spans", spanLines);
+    cpu += cpuSince(before);
     elapsed += performance.now() - started;
     written += generations.length;
   }
-  return { api, engine: written / (elapsed / 1000) };
+  return { api, engine: written / (elapsed / 1000), apiCpuUs, engineCpuUs: cpu / written };
+}
+
+/** CPU per generation of the last ingestOnly run, µs. */
+let ingestCpuUs = Number.NaN;
+
+/** Waits (at most 2 minutes) until ClickHouse runs no merge. */
+async function settleMerges(store: Store): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const result = await store.client.query({
+      query: "SELECT count() AS n FROM system.merges",
+      format: "JSONEachRow",
+    });
+    const [row] = await result.json<{ n: string }>();
+    if (Number(row?.n ?? 0) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+/** CPU time of this process (all threads: chDB's too) since `before`, in µs. */
+function cpuSince(before: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(before);
+  return used.user + used.system;
 }
 
 /** Collector + spool + writer with a sink that discards: the ceiling of the ingest side. */
@@ -196,6 +226,7 @@ async function ingestOnly(
   const { url } = await collector.listen();
   options.onStart?.();
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   await startLoad(
     {
       url,
@@ -209,6 +240,7 @@ async function ingestOnly(
   );
   await writer.flush();
   const rate = drained / ((performance.now() - started) / 1000);
+  ingestCpuUs = cpuSince(cpu0) / drained;
   await collector.close();
   await writer.stop({ drain: true });
   await spool.close();
@@ -293,24 +325,27 @@ async function main(): Promise<void> {
       // The ingest side alone: collector + spool (fsync) + writer reading it back, store discarded.
       const only = await ingestOnly(join(dir, "ingest-only"), { seconds, batch, concurrency });
       log(
-        `ingest side alone (HTTP, decode, map, spool fsync, writer read-back; no ClickHouse): ${only.toFixed(0)} generations/s acknowledged and drained`,
+        `ingest side alone (HTTP, decode, map, spool fsync, writer read-back; no ClickHouse): ${only.toFixed(0)} generations/s acknowledged and drained, ${ingestCpuUs.toFixed(0)} µs CPU each`,
       );
     }
     const raws = phases.has("raw")
       ? await rawInsert(store, seconds, 10_000)
-      : { api: Number.NaN, engine: Number.NaN };
+      : { api: Number.NaN, engine: Number.NaN, apiCpuUs: Number.NaN, engineCpuUs: Number.NaN };
     const raw = raws.api;
     log(
-      `raw insert, store API (insertGenerations + insertSpans, 10,000-row batches): ${raws.api.toFixed(0)} generations/s`,
+      `raw insert, store API (insertGenerations + insertSpans, 10,000-row batches): ${raws.api.toFixed(0)} generations/s, ${raws.apiCpuUs.toFixed(0)} µs CPU each`,
     );
     log(
-      `raw insert, engine alone (the same rows serialized beforehand, only the inserts timed): ${raws.engine.toFixed(0)} generations/s`,
+      `raw insert, engine alone (the same rows serialized beforehand, only the inserts timed): ${raws.engine.toFixed(0)} generations/s, ${raws.engineCpuUs.toFixed(0)} µs CPU each`,
     );
+    // Let the merges the raw inserts started finish, so their CPU is not charged to the next phase.
+    await settleMerges(store);
 
     if (!phases.has("full")) return;
     // Full load.
     const before = writtenGenerations;
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const full = await startLoad(
       { url, seconds, batch, concurrency, rate: 0, sampleEvery: 1_000_000 },
       () => {},
@@ -318,11 +353,19 @@ async function main(): Promise<void> {
     await writer.flush();
     const elapsed = (performance.now() - t0) / 1000;
     const ingested = writtenGenerations - before;
+    const e2eCpuUs = cpuSince(cpu0) / ingested;
     log(
       `ingest, full load: ${(full.acknowledged / full.seconds).toFixed(0)} acknowledged/s, ` +
         `${(ingested / elapsed).toFixed(0)} written/s end to end (${ingested} in ${elapsed.toFixed(1)} s incl. drain), ` +
         `${(full.bytes / full.seconds / 1e6).toFixed(1)} MB/s wire, ${full.failed} failed requests; ` +
         `ratio to the store API insert ${(ingested / elapsed / raw).toFixed(2)}x, to the engine alone ${(ingested / elapsed / raws.engine).toFixed(2)}x`,
+    );
+    // On a machine where other work takes CPU, rates measured minutes apart are not comparable;
+    // CPU per generation is. Both sides are CPU-bound here, so its ratio is the rate ratio a quiet
+    // machine would show. (The load generator is another process and is not counted.)
+    log(
+      `CPU per generation written end to end (collector process, all threads): ${e2eCpuUs.toFixed(0)} µs; ` +
+        `CPU ratio to the store API insert ${(raws.apiCpuUs / e2eCpuUs).toFixed(2)}x, to the engine alone ${(raws.engineCpuUs / e2eCpuUs).toFixed(2)}x`,
     );
 
     if (!phases.has("lag")) return;

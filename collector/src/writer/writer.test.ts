@@ -190,6 +190,39 @@ describe("writer", () => {
     await writer.stop();
   });
 
+  it("drains a backlog of small segments with fewer, larger inserts, and removes every segment", async () => {
+    for (let i = 0; i < 5; i++) {
+      await spool.append(batch([`s${i}`]));
+      await spool.rotate();
+    }
+    expect(spool.sealedSegments()).toHaveLength(5);
+    // Each segment holds 2 rows (a generation and its span): groups of 2 segments fit in 4 rows.
+    const store = memorySink();
+    const writer = createWriter({ spool, sink: store.sink, batchRows: 4, flushIntervalMs: 20 });
+    await writer.flush();
+    expect(store.calls.filter((call) => call.startsWith("g:"))).toHaveLength(3);
+    expect([...store.generations.keys()].sort()).toEqual(["s0", "s1", "s2", "s3", "s4"]);
+    expect(store.spans).toHaveLength(5);
+    expect(spool.stats().segments).toBe(0);
+    await writer.stop();
+  });
+
+  it("isolates a refused record inside a group of segments, keeping the others", async () => {
+    for (const id of ["ok1", "bad", "ok2"]) {
+      await spool.append(batch([id]));
+      await spool.rotate();
+    }
+    const store = memorySink();
+    store.setRefuse((g) => g.id === "bad");
+    const writer = createWriter({ spool, sink: store.sink, flushIntervalMs: 20, retryInitialMs: 5 });
+    await writer.flush();
+    expect([...store.generations.keys()].sort()).toEqual(["ok1", "ok2"]);
+    expect(writer.stats().quarantined).toBe(1);
+    expect(readdirSync(join(dir, "dead"))).toHaveLength(1);
+    expect(spool.stats().segments).toBe(0);
+    await writer.stop();
+  });
+
   it("writes the intact records of a damaged segment and keeps the file in dead/", async () => {
     for (const id of ["a", "b", "c"]) await spool.append(batch([id]));
     await spool.close();

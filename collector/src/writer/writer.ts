@@ -1,5 +1,5 @@
 import { METRIC } from "../metrics.ts";
-import type { SegmentInfo, SpooledBatch, SpoolRecord } from "../spool/types.ts";
+import type { SegmentContents, SegmentInfo, SpooledBatch, SpoolRecord } from "../spool/types.ts";
 import { chunkRecords, dedupToken, type RecordRange } from "./chunk.ts";
 import { backoffDelay, isRetryableWriteError } from "./retry.ts";
 import type { Writer, WriterOptions, WriterStats } from "./types.ts";
@@ -126,12 +126,14 @@ export function createWriter(options: WriterOptions): Writer {
     stats.state = "running";
   };
 
-  // Writes one range until it is confirmed; false when interrupted by stop().
-  const writeRange = async (
+  // Writes one range until it is confirmed; false when interrupted by stop(). With `isolateRefused`
+  // false, a refusal for good is returned as "refused" instead of being isolated here.
+  async function writeRange(
     segment: string,
     records: SpoolRecord[],
     range: RecordRange,
-  ): Promise<boolean> => {
+    isolateRefused = true,
+  ): Promise<boolean | "refused"> {
     for (let attempt = 1; ; attempt++) {
       if (aborting()) return false;
       try {
@@ -140,6 +142,7 @@ export function createWriter(options: WriterOptions): Writer {
       } catch (insertError) {
         let error = insertError;
         if (!isRetryable(error)) {
+          if (!isolateRefused) return "refused";
           if (range.end - range.start > 1) return await isolate(segment, records, range);
           try {
             await spool.quarantine(segment, range.start, records[range.start]!, describe(error));
@@ -165,7 +168,7 @@ export function createWriter(options: WriterOptions): Writer {
         await sleep(backoffDelay(attempt, retryInitialMs, retryMaxMs));
       }
     }
-  };
+  }
 
   // A batch with a record the store refuses: write its records one by one to find it.
   const isolate = async (segment: string, records: SpoolRecord[], range: RecordRange): Promise<boolean> => {
@@ -175,25 +178,81 @@ export function createWriter(options: WriterOptions): Writer {
     return true;
   };
 
-  const writeSegment = async (segment: SegmentInfo): Promise<boolean> => {
-    const { records, corruptBytes, tornBytes } = await spool.readSegment(segment.name);
-    if (corruptBytes > 0) {
+  // Segments read ahead by writeBacklog that did not fit in its insert, by name.
+  const readAhead = new Map<string, SegmentContents>();
+  const read = async (name: string): Promise<SegmentContents> => {
+    const cached = readAhead.get(name);
+    readAhead.delete(name);
+    return cached ?? (await spool.readSegment(name));
+  };
+
+  const report = (name: string, contents: SegmentContents) => {
+    if (contents.corruptBytes > 0) {
       dropped?.inc({ reason: "corrupt" });
       logger?.error(
         "spool segment has damaged bytes; the records around them are written, the file kept in dead/",
-        {
-          segment: segment.name,
-          corruptBytes,
-        },
+        { segment: name, corruptBytes: contents.corruptBytes },
       );
     }
-    if (tornBytes > 0)
-      logger?.info("spool segment ends in a torn write (crash)", { segment: segment.name, tornBytes });
+    if (contents.tornBytes > 0)
+      logger?.info("spool segment ends in a torn write (crash)", {
+        segment: name,
+        tornBytes: contents.tornBytes,
+      });
+  };
+
+  const writeSegment = async (segment: SegmentInfo, contents: SegmentContents): Promise<boolean> => {
+    const { records, corruptBytes } = contents;
+    report(segment.name, contents);
     for (const range of chunkRecords(records, batchRows)) {
       if (!(await writeRange(segment.name, records, range))) return false;
     }
     // A segment with damage inside (not just a torn tail) is kept in dead/ for a person to inspect.
     await spool.removeSegment(segment.name, { keep: corruptBytes > 0 });
+    settleFlushWaiters();
+    return true;
+  };
+
+  /**
+   * Writes the oldest sealed segments. When the writer is behind (several small segments wait),
+   * consecutive segments share one insert of up to `batchRows` rows: each insert has a fixed cost
+   * (a part per table and view, later merges), so a backlog drains with fewer, larger inserts. The
+   * group's token names its first and last segment; after a crash the group may form differently
+   * and get another token, and then the stored-rank check keeps the rollups exact (final records
+   * already stored are skipped) while re-inserted pending rows and spans are read as one.
+   */
+  const writeBacklog = async (segments: SegmentInfo[]): Promise<boolean> => {
+    const group: Array<{ segment: SegmentInfo; contents: SegmentContents }> = [];
+    let rows = 0;
+    for (const segment of segments) {
+      const contents = await read(segment.name);
+      const segmentRows = contents.records.reduce(
+        (sum, record) => sum + record.batch.generations.lines.length + record.batch.spans.length,
+        0,
+      );
+      if (group.length > 0 && rows + segmentRows > batchRows) {
+        readAhead.set(segment.name, contents);
+        break;
+      }
+      group.push({ segment, contents });
+      rows += segmentRows;
+      if (rows >= batchRows) break;
+    }
+    if (group.length === 1) return await writeSegment(group[0]!.segment, group[0]!.contents);
+    const records = group.flatMap((item) => item.contents.records);
+    const first = group[0]!.segment.name;
+    const last = group.at(-1)!.segment.name;
+    const ok = await writeRange(`${first}+${last}`, records, { start: 0, end: records.length }, false);
+    if (ok === "refused") {
+      // A record the store refuses for good: write segment by segment, which isolates it.
+      for (const item of group) if (!(await writeSegment(item.segment, item.contents))) return false;
+      return true;
+    }
+    if (!ok) return false;
+    for (const item of group) {
+      report(item.segment.name, item.contents);
+      await spool.removeSegment(item.segment.name, { keep: item.contents.corruptBytes > 0 });
+    }
     settleFlushWaiters();
     return true;
   };
@@ -222,9 +281,7 @@ export function createWriter(options: WriterOptions): Writer {
           await spool.rotate({ minAgeMs: flushIntervalMs });
           continue;
         }
-        for (const segment of segments) {
-          if (!(await writeSegment(segment))) return;
-        }
+        if (!(await writeBacklog(segments))) return;
         failures = 0;
       } catch (error) {
         // Reading or removing a segment failed (disk trouble): keep the loop alive, back off.
