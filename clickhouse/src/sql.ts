@@ -1,9 +1,12 @@
 import { Readable } from "node:stream";
 import { z } from "zod";
 import { QueryError } from "./errors.ts";
+import { decodeNative, type NativeColumn, type NativeResult } from "./native-format.ts";
 import type { Store } from "./store-types.ts";
 import { storeRawInsert, storeTarget } from "./store-types.ts";
 import { renderSql } from "./template.ts";
+
+export type { NativeColumn } from "./native-format.ts";
 
 /** Query parameters, bound server-side to `{name:Type}` placeholders. */
 export type Params = Record<string, unknown>;
@@ -100,6 +103,68 @@ export async function queryColumns<T extends ColumnTypes>(
   return { ...parsed.data.data, ...columns, rows: parsed.data.rows } as { [K in keyof T]: unknown[] } & {
     rows: number;
   };
+}
+
+/** Columns of {@link queryNative}, by name. */
+export type NativeColumns<T extends ColumnTypes> = { [K in keyof T]: NativeColumn } & { rows: number };
+
+/**
+ * Runs a SELECT for a large result in ClickHouse's binary `Native` format and returns it column by
+ * column (see {@link NativeColumn} for the JS type of each ClickHouse type). Validation is per
+ * column: every expected column must be present with a ClickHouse type matching `types`; the format
+ * guarantees each value has its column's type. Several times cheaper than {@link queryColumns}
+ * on 100k+ rows (no JSON written nor parsed). `sql` must not end with a FORMAT clause.
+ */
+export async function queryNative<T extends ColumnTypes>(
+  store: Store,
+  sql: string,
+  types: T,
+  params: Params = {},
+): Promise<NativeColumns<T>> {
+  const query = `${renderSql(sql, storeTarget(store))}\nFORMAT Native`;
+  let body: Buffer;
+  try {
+    const result = await store.client.exec({ query, query_params: params });
+    const chunks: Buffer[] = [];
+    for await (const chunk of result.stream) chunks.push(chunk as Buffer);
+    body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+  } catch (error) {
+    throw wrapError(error, query);
+  }
+  let decoded: NativeResult;
+  try {
+    decoded = decodeNative(body);
+  } catch (error) {
+    throw new QueryError(`Unexpected result from ClickHouse: ${(error as Error).message}`, {
+      code: "ROW_VALIDATION",
+      cause: error,
+      statement: firstLine(query),
+    });
+  }
+  const out: Record<string, unknown> = { rows: decoded.rows };
+  for (const [name, pattern] of Object.entries(types)) {
+    const index = decoded.names.indexOf(name);
+    // An empty result has no block at all: give each expected column, empty.
+    if (index < 0 && decoded.rows === 0) {
+      out[name] = [];
+      continue;
+    }
+    const type = decoded.types[index];
+    const problem =
+      index < 0
+        ? `missing column ${name}`
+        : !pattern.test(type as string)
+          ? `column ${name} has type ${type}, expected ${pattern}`
+          : null;
+    if (problem) {
+      throw new QueryError(`Unexpected result from ClickHouse: ${problem}`, {
+        code: "ROW_VALIDATION",
+        statement: firstLine(query),
+      });
+    }
+    out[name] = decoded.columns[index];
+  }
+  return out as NativeColumns<T>;
 }
 
 function columnProblem(document: z.infer<typeof ColumnsDocument>, types: ColumnTypes): string | null {
