@@ -164,6 +164,78 @@ describe("spendRollup", () => {
     expect(byMonth[0]).not.toHaveProperty("user");
   });
 
+  it("adds up the rollup rows of one user group exactly (rows read in key order), across projects", async () => {
+    // Separate inserts leave separate rollup rows until a merge; other functions and statuses too.
+    const users = ["", "ünï ✓", 'o\'brien "q"', "tab\tnew\nline"];
+    const MAX = Number.MAX_SAFE_INTEGER;
+    const day = at("2026-12-07T00:00:00Z");
+    const batches = [
+      { projectId: "proj_sorted", functionId: "chat", status: "complete" as const, total: MAX },
+      { projectId: "proj_sorted", functionId: "search", status: "error" as const, total: MAX },
+      { projectId: "proj_sorted_2", functionId: "chat", status: "complete" as const, total: 0 },
+    ];
+    for (const [b, batch] of batches.entries()) {
+      await insertGenerations(
+        ctx.store,
+        users.map((userId, u) =>
+          makeGeneration({
+            projectId: batch.projectId,
+            userId,
+            model: "gpt-4o",
+            provider: "openai",
+            functionId: batch.functionId,
+            status: batch.status,
+            startedAt: new Date(day.getTime() + (u * 3 + b) * 60_000 + 3_600_000),
+            cost: { total: batch.total },
+            usage: {
+              inputTokens: 10 + b,
+              outputTokens: 1,
+              cacheReadTokens: 0,
+              cacheWriteTokens: 0,
+              reasoningTokens: 0,
+              images: 0,
+            },
+          }),
+        ),
+      );
+    }
+    const expected = users.map((user) => ({
+      bucket: day,
+      user,
+      model: "gpt-4o",
+      requests: 3,
+      inputTokens: 33,
+      costNanos: 2n * BigInt(MAX),
+    }));
+    const window = { from: day, to: at("2026-12-08T00:00:00Z") };
+    const perDay = await spendRollup(ctx.store, { ...window, bucket: "day", groupBy: ["model", "user"] });
+    expect(sorted(perDay)).toMatchObject(sorted(expected as SpendRow[]));
+    expect(perDay).toHaveLength(users.length);
+    // The hourly rollup, grouped by hour: the same sums, one hour.
+    const perHour = await spendRollup(ctx.store, {
+      ...window,
+      from: at("2026-12-07T01:00:00Z"),
+      bucket: "hour",
+      groupBy: ["user"],
+    });
+    expect(perHour.map((r) => [r.bucket.toISOString(), r.user, r.requests, r.costNanos]).sort()).toEqual(
+      users.map((user) => ["2026-12-07T01:00:00.000Z", user, 3, 2n * BigInt(MAX)]).sort(),
+    );
+    // One project only: its two rows per user.
+    const one = await spendRollup(ctx.store, {
+      ...window,
+      projectId: "proj_sorted",
+      bucket: "day",
+      groupBy: ["user"],
+    });
+    expect(one.map((r) => r.requests)).toEqual([2, 2, 2, 2]);
+    // ClickHouse's own aggregation (a coarser bucket) agrees.
+    const perWeek = await spendRollup(ctx.store, { ...window, bucket: "week", groupBy: ["user", "model"] });
+    expect(sorted(perWeek).map((r) => [r.user, r.requests, r.inputTokens, r.costNanos])).toEqual(
+      sorted(perDay).map((r) => [r.user, r.requests, r.inputTokens, r.costNanos]),
+    );
+  });
+
   it("covers all projects without projectId, and rejects bad input by name", async () => {
     const all = await spendRollup(ctx.store, {
       from: range.from,

@@ -1,9 +1,16 @@
 import { z } from "zod";
 import { InvalidInputError } from "./errors.ts";
-import { execute, type Params, queryColumns, queryRows } from "./sql.ts";
+import {
+  execute,
+  type NativeColumn,
+  type NativeColumns,
+  type Params,
+  queryNative,
+  queryRows,
+} from "./sql.ts";
 import type { Store } from "./store-types.ts";
 import { withWriteLock } from "./store-types.ts";
-import { fromChTime, toChTime } from "./time.ts";
+import { toChTime } from "./time.ts";
 
 /** Bucket sizes of {@link spendRollup} (UTC; weeks start on Monday). */
 export const ROLLUP_BUCKETS = ["hour", "day", "week", "month"] as const;
@@ -53,10 +60,10 @@ const COLUMNS: Record<RollupDimension, string> = {
   model: "model",
   provider: "provider",
   function: "function_id",
-  status: "toString(status)",
+  status: "status",
 };
 
-// Result column types (64-bit sums arrive as JSON strings, see queryColumns).
+// Result column types (see queryNative: UInt64/UInt128 arrive as numbers when exact, else bigints).
 const SUM = /^UInt(64|128)$/;
 const MEASURES = {
   requests: SUM,
@@ -70,7 +77,18 @@ const MEASURES = {
   cache_hits: SUM,
   saved_nanos: SUM,
 };
-const DIMENSION_TYPE = /^(LowCardinality\()?String\)?$/;
+const COUNTERS = [
+  "requests",
+  "input_tokens",
+  "output_tokens",
+  "cache_read_tokens",
+  "cache_write_tokens",
+  "reasoning_tokens",
+  "unpriced_requests",
+  "cache_hits",
+] as const;
+// Dimensions come dictionary-encoded (LowCardinality): a user id is decoded once, not once per row.
+const DIMENSION_TYPE = /^LowCardinality\(String\)$/;
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -78,7 +96,7 @@ const HOUR_MS = 3_600_000;
 /**
  * Spend, tokens and requests per time bucket and group, from the rollups (final records only).
  * Reads the daily rollup when `from`/`to` fall on whole UTC days and the bucket is a day or longer,
- * else the hourly one; `[from, to)` is widened to whole UTC hours. Money sums are exact (UInt128 -> bigint).
+ * else the hourly one; `[from, to)` is widened to whole UTC hours. Money sums are exact (bigint).
  * Rows come ordered by bucket; within a bucket, in no particular order.
  * @example spendRollup(store, { from, to, bucket: "day", groupBy: ["user", "model"] })
  */
@@ -90,8 +108,8 @@ export async function spendRollup(store: Store, query: SpendRollupQuery): Promis
       `expected one of ${ROLLUP_BUCKETS.join(", ")}, got "${query.bucket}"`,
     );
   }
-  const groupBy = [...new Set(query.groupBy ?? [])];
-  for (const dimension of groupBy) {
+  const requested = new Set(query.groupBy ?? []);
+  for (const dimension of requested) {
     if (!ROLLUP_DIMENSIONS.includes(dimension)) {
       throw new InvalidInputError(
         "groupBy",
@@ -99,6 +117,8 @@ export async function spendRollup(store: Store, query: SpendRollupQuery): Promis
       );
     }
   }
+  // In the rollup tables' sort-key order, so that a sorted read follows the key.
+  const groupBy = ROLLUP_DIMENSIONS.filter((d) => requested.has(d));
   const daily = query.bucket !== "hour" && from.getTime() % DAY_MS === 0 && to.getTime() % DAY_MS === 0;
   const time = daily ? "day" : "hour";
   const bucketSql = {
@@ -116,79 +136,152 @@ export async function spendRollup(store: Store, query: SpendRollupQuery): Promis
     params.projectId = query.projectId;
     where.push("project_id = {projectId:String}");
   }
-  const dims = groupBy.map((d) => `${COLUMNS[d]} AS dim_${d}`);
-  const groupKeys = ["b", ...groupBy.map((d) => `dim_${d}`)].join(", ");
-  // Group and sort on the Date/DateTime bucket; render it as text only for the result.
-  const c = await queryColumns(
-    store,
-    `SELECT toString(b) AS bucket, * EXCEPT b FROM (
-       SELECT ${bucketSql} AS b${dims.map((d) => `, ${d}`).join("")},
-         sum(requests) AS requests,
-         sum(input_tokens) AS input_tokens,
-         sum(output_tokens) AS output_tokens,
-         sum(cache_read_tokens) AS cache_read_tokens,
-         sum(cache_write_tokens) AS cache_write_tokens,
-         sum(reasoning_tokens) AS reasoning_tokens,
-         sum(toUInt128(cost_total)) AS cost_nanos,
-         sum(unpriced_requests) AS unpriced_requests,
-         sum(cache_hits) AS cache_hits,
-         sum(toUInt128(cost_saved_nanos)) AS saved_nanos
-       FROM ${daily ? "generation_rollups_daily" : "generation_rollups_hourly"}
+  const table = daily ? "generation_rollups_daily" : "generation_rollups_hourly";
+  const out = (bucket: string, dim: (d: RollupDimension) => string) =>
+    `toUInt32(toDateTime(${bucket}, 'UTC')) AS bucket${groupBy.map((d) => `, toLowCardinality(toString(${dim(d)})) AS dim_${d}`).join("")}`;
+  // Per user at the table's own time unit, a group is ~1-2 rollup rows (one per model, function and
+  // status): hashing ~200k groups in ClickHouse cost ~3x more than reading the rows in key order
+  // and adding up neighbours here. Coarser groupings shrink a lot, so ClickHouse aggregates them.
+  const sorted = bucketSql === time && requested.has("user");
+  const sql = sorted
+    ? `SELECT ${out(time, (d) => COLUMNS[d])},
+         requests, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens,
+         cost_total AS cost_nanos, unpriced_requests, cache_hits, cost_saved_nanos AS saved_nanos
+       FROM ${table}
        WHERE ${where.join(" AND ")}
-       GROUP BY ${groupKeys}
-       -- By bucket only: sorting ~200k groups by their strings too cost more than aggregating them.
-       ORDER BY b)`,
+       ORDER BY ${[time, ...groupBy.map((d) => COLUMNS[d])].join(", ")}`
+    : `SELECT ${out("b", (d) => `g_${d}`)}, * EXCEPT (b${groupBy.map((d) => `, g_${d}`).join("")}) FROM (
+         SELECT ${bucketSql} AS b${groupBy.map((d) => `, ${COLUMNS[d]} AS g_${d}`).join("")},
+           sum(requests) AS requests,
+           sum(input_tokens) AS input_tokens,
+           sum(output_tokens) AS output_tokens,
+           sum(cache_read_tokens) AS cache_read_tokens,
+           sum(cache_write_tokens) AS cache_write_tokens,
+           sum(reasoning_tokens) AS reasoning_tokens,
+           sum(toUInt128(cost_total)) AS cost_nanos,
+           sum(unpriced_requests) AS unpriced_requests,
+           sum(cache_hits) AS cache_hits,
+           sum(toUInt128(cost_saved_nanos)) AS saved_nanos
+         FROM ${table}
+         WHERE ${where.join(" AND ")}
+         GROUP BY ${["b", ...groupBy.map((d) => `g_${d}`)].join(", ")}
+         -- By bucket only: sorting ~200k groups by their strings too cost more than aggregating them.
+         ORDER BY b)`;
+  const c = await queryNative(
+    store,
+    sql,
     {
-      bucket: /^String$/,
+      bucket: /^UInt32$/,
       ...MEASURES,
       ...Object.fromEntries(groupBy.map((d) => [`dim_${d}`, DIMENSION_TYPE])),
     },
     params,
   );
-  const dates = new Map<string, Date>();
-  const columns = c as unknown as Record<string, string[]>;
-  const dimensionColumns = groupBy.map((d) => [d, columns[`dim_${d}`] ?? []] as const);
-  const text = (name: keyof typeof MEASURES) => c[name] as string[];
-  const [requests, input, output, cacheRead, cacheWrite, reasoning, cost, unpriced, hits, saved] = (
-    Object.keys(MEASURES) as Array<keyof typeof MEASURES>
-  ).map(text) as [
-    string[],
-    string[],
-    string[],
-    string[],
-    string[],
-    string[],
-    string[],
-    string[],
-    string[],
-    string[],
+  return buildRows(c, groupBy);
+}
+
+/**
+ * Rows from the result columns; neighbours with the same bucket and dimensions (the sorted read)
+ * are added up. Counters are numbers; money is added as numbers while exact, then as bigints.
+ */
+function buildRows(
+  c: NativeColumns<typeof MEASURES & { bucket: RegExp }>,
+  groupBy: RollupDimension[],
+): SpendRow[] {
+  const buckets = c.bucket as Float64Array;
+  const column = (d: RollupDimension) => (c as unknown as Record<string, string[] | undefined>)[`dim_${d}`];
+  const [users, models, providers, functions, statuses] = ROLLUP_DIMENSIONS.map(column);
+  const dims = groupBy.map((d) => column(d) as string[]);
+  const [requests, input, output, cacheRead, cacheWrite, reasoning, unpriced, hits] = COUNTERS.map((name) =>
+    numbers(c[name]),
+  ) as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
   ];
-  const buckets = c.bucket as string[];
-  const out: SpendRow[] = new Array(c.rows);
+  const cost = c.cost_nanos;
+  const saved = c.saved_nanos;
+  const dates = new Map<number, Date>();
+  const out: SpendRow[] = [];
+  let row: SpendRow | null = null;
+  let costSum: number | bigint = 0;
+  let savedSum: number | bigint = 0;
   for (let i = 0; i < c.rows; i++) {
-    const key = buckets[i] as string;
-    let bucket = dates.get(key);
-    if (!bucket) {
-      bucket = fromChTime(key);
-      dates.set(key, bucket);
+    const seconds = buckets[i] as number;
+    if (row !== null && seconds === buckets[i - 1] && sameDims(dims, i)) {
+      row.requests += requests[i] as number;
+      row.inputTokens += input[i] as number;
+      row.outputTokens += output[i] as number;
+      row.cacheReadTokens += cacheRead[i] as number;
+      row.cacheWriteTokens += cacheWrite[i] as number;
+      row.reasoningTokens += reasoning[i] as number;
+      row.unpricedRequests += unpriced[i] as number;
+      row.cacheHits += hits[i] as number;
+      costSum = addExact(costSum, cost[i] as number | bigint);
+      savedSum = addExact(savedSum, saved[i] as number | bigint);
+      continue;
     }
-    const row: SpendRow = {
+    if (row !== null) {
+      row.costNanos = BigInt(costSum);
+      row.savedNanos = BigInt(savedSum);
+    }
+    let bucket = dates.get(seconds);
+    if (!bucket) {
+      bucket = new Date(seconds * 1000);
+      dates.set(seconds, bucket);
+    }
+    // One shape for every row of a result: a literal, then the same named properties in one order.
+    row = {
       bucket,
-      requests: Number(requests[i]),
-      inputTokens: Number(input[i]),
-      outputTokens: Number(output[i]),
-      cacheReadTokens: Number(cacheRead[i]),
-      cacheWriteTokens: Number(cacheWrite[i]),
-      reasoningTokens: Number(reasoning[i]),
-      costNanos: BigInt(cost[i] as string),
-      unpricedRequests: Number(unpriced[i]),
-      cacheHits: Number(hits[i]),
-      savedNanos: BigInt(saved[i] as string),
+      requests: requests[i] as number,
+      inputTokens: input[i] as number,
+      outputTokens: output[i] as number,
+      cacheReadTokens: cacheRead[i] as number,
+      cacheWriteTokens: cacheWrite[i] as number,
+      reasoningTokens: reasoning[i] as number,
+      costNanos: 0n,
+      unpricedRequests: unpriced[i] as number,
+      cacheHits: hits[i] as number,
+      savedNanos: 0n,
     };
-    for (const [dimension, values] of dimensionColumns) row[dimension] = values[i] as string;
-    out[i] = row;
+    if (users) row.user = users[i] as string;
+    if (models) row.model = models[i] as string;
+    if (providers) row.provider = providers[i] as string;
+    if (functions) row.function = functions[i] as string;
+    if (statuses) row.status = statuses[i] as string;
+    out.push(row);
+    costSum = cost[i] as number | bigint;
+    savedSum = saved[i] as number | bigint;
+  }
+  if (row !== null) {
+    row.costNanos = BigInt(costSum);
+    row.savedNanos = BigInt(savedSum);
   }
   return out;
+}
+
+function sameDims(dims: string[][], i: number): boolean {
+  for (const column of dims) if (column[i] !== column[i - 1]) return false;
+  return true;
+}
+
+/** Counters as numbers (bigints only past 2^53, where a number was never exact anyway). */
+function numbers(column: NativeColumn): Float64Array {
+  return column instanceof Float64Array ? column : Float64Array.from(column as bigint[], Number);
+}
+
+/** An exact sum: numbers while below 2^53, bigints beyond. */
+function addExact(a: number | bigint, b: number | bigint): number | bigint {
+  if (typeof a === "number" && typeof b === "number") {
+    const sum = a + b;
+    if (sum <= Number.MAX_SAFE_INTEGER) return sum;
+  }
+  return BigInt(a) + BigInt(b);
 }
 
 /** What {@link reconcileRollups} recomputed. */
