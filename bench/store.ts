@@ -2,7 +2,8 @@
 // embedded ClickHouse through insertGenerations (the production insert path, BENCH_BATCH rows per
 // insert, default 50,000), then measures getGeneration over 1,000 random IDs and a spend query
 // (user x model x day over all rows) through spendRollup, median of 5.
-// Run: npm run bench:store   (BENCH_ROWS=100000 for a quick run; BENCH_KEEP=1 keeps the data dir)
+// Run: npm run bench:store   (BENCH_ROWS=100000 for a quick run; BENCH_KEEP=1 keeps the data dir;
+// BENCH_DIR=<dir> BENCH_REUSE=1 measures the reads again on data loaded by an earlier run)
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,7 +37,18 @@ let bytes = 0;
 let generateMs = 0;
 let insertMs = 0;
 let insertCpuMs = 0;
-for (let offset = 0; offset < rows; offset += batchSize) {
+const reuse = process.env.BENCH_REUSE === "1";
+const Id = z.object({ id: z.string() });
+if (reuse) {
+  const sample = await queryRows(
+    store,
+    "SELECT id FROM generation_ids ORDER BY cityHash64(id) LIMIT 20000",
+    Id,
+  );
+  ids.push(...sample.map((row) => row.id));
+  console.log(`  reusing the data in ${dataDir}: ${ids.length} sampled ids`);
+}
+for (let offset = 0; !reuse && offset < rows; offset += batchSize) {
   const t0 = performance.now();
   const batch = Array.from({ length: Math.min(batchSize, rows - offset) }, (_, k) => source(offset + k));
   for (const [k, g] of batch.entries()) if ((offset + k) % idEvery === 0) ids.push(g.id);
@@ -149,10 +161,11 @@ const sizes = await queryRows(
 console.log(
   `  average record (JSON): ${Math.round(bytes).toLocaleString("en")} bytes; generating rows took ${(generateMs / 1000).toFixed(1)} s (not counted)`,
 );
-console.log(
-  `insert: ${Math.round(rows / (insertMs / 1000)).toLocaleString("en")} rows/s (${(insertMs / 1000).toFixed(1)} s through ` +
-    `insertGenerations; ${Math.round(rows / (insertCpuMs / 1000)).toLocaleString("en")} rows per CPU-second)`,
-);
+if (!reuse)
+  console.log(
+    `insert: ${Math.round(rows / (insertMs / 1000)).toLocaleString("en")} rows/s (${(insertMs / 1000).toFixed(1)} s through ` +
+      `insertGenerations; ${Math.round(rows / (insertCpuMs / 1000)).toLocaleString("en")} rows per CPU-second)`,
+  );
 console.log(
   `  parts after load: ${partsAfterLoad}; waited ${(settleMs / 1000).toFixed(0)} s for merges; parts now: ${await activeParts()}`,
 );
