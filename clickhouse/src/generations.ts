@@ -1,7 +1,12 @@
-import { Generation, type GenerationStatus, statusRank } from "@genledger/core";
+import type { Generation, GenerationStatus } from "@genledger/core";
 import { z } from "zod";
 import { InvalidInputError } from "./errors.ts";
-import { GenerationRow, generationToLine, rowToGeneration, rowVersion } from "./generation-row.ts";
+import { GenerationRow, rowToGeneration, rowVersion } from "./generation-row.ts";
+import { type PreparedGenerations, prepareGenerations } from "./prepare.ts";
+
+export type { PreparedGeneration, PreparedGenerations } from "./prepare.ts";
+export { prepareGeneration, prepareGenerations } from "./prepare.ts";
+
 import { loadQuery } from "./queries.ts";
 import { execute, insertLines, queryRows } from "./sql.ts";
 import type { Store } from "./store-types.ts";
@@ -27,64 +32,6 @@ export interface InsertResult {
 
 const RankRow = z.object({ id: z.string(), rank: z.coerce.number().int() });
 const ID_CHUNK = 10_000;
-
-/**
- * Generation rows validated, converted and serialized once, ready for {@link insertPreparedGenerations}:
- * the collector prepares them when it accepts a request and keeps them in its spool as they are,
- * so nothing is parsed, validated or serialized again on the way to ClickHouse.
- */
-export interface PreparedGenerations {
-  /** Generation ids, one per line. */
-  ids: string[];
-  /** Status ranks (`statusRank`), one per line. */
-  ranks: number[];
-  /** JSONEachRow lines of `generations` (no trailing newline). */
-  lines: string[];
-}
-
-/** One prepared generation row; see {@link PreparedGenerations}. */
-export interface PreparedGeneration {
-  id: string;
-  rank: number;
-  line: string;
-}
-
-/**
- * Validates and serializes one generation. `writtenAt` orders rows of the same id and rank (the
- * later wins); the collector passes the time it acknowledged the record.
- * @throws {InvalidInputError} naming the invalid field (`field` prefixed to the path).
- */
-export function prepareGeneration(
-  input: unknown,
-  writtenAt: number = Date.now(),
-  field = "generation",
-): PreparedGeneration {
-  const parsed = Generation.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InvalidInputError(`${field}.${issue?.path.join(".") ?? ""}`, issue?.message ?? "invalid");
-  }
-  const g = parsed.data;
-  return { id: g.id, rank: statusRank(g.status), line: generationToLine(g, rowVersion(g.status, writtenAt)) };
-}
-
-/**
- * Validates and serializes a batch (see {@link prepareGeneration}).
- * @throws {InvalidInputError} naming the first invalid record and field, e.g. `generations[3].startedAt`.
- */
-export function prepareGenerations(
-  generations: readonly unknown[],
-  writtenAt: number = Date.now(),
-): PreparedGenerations {
-  const prepared: PreparedGenerations = { ids: [], ranks: [], lines: [] };
-  generations.forEach((input, index) => {
-    const row = prepareGeneration(input, writtenAt, `generations[${index}]`);
-    prepared.ids.push(row.id);
-    prepared.ranks.push(row.rank);
-    prepared.lines.push(row.line);
-  });
-  return prepared;
-}
 
 /**
  * Writes a batch of generation records. Pending and final records of one id coexist in the raw

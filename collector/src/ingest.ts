@@ -1,4 +1,4 @@
-import { prepareGeneration, prepareSpan } from "@genledger/clickhouse";
+import { prepareGeneration, prepareSpan } from "@genledger/clickhouse/prepare";
 import type { CollectorConfig } from "./config.ts";
 import type { Pricer } from "./mapping/cost.ts";
 import { mapSpans } from "./mapping/map-spans.ts";

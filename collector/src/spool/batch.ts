@@ -1,4 +1,4 @@
-import { lineToGeneration, lineToSpan, prepareGeneration, prepareSpan } from "@genledger/clickhouse";
+import { lineToGeneration, lineToSpan, prepareGeneration, prepareSpan } from "@genledger/clickhouse/prepare";
 import type { IngestBatch, SpooledBatch, SpoolSpan } from "./types.ts";
 
 /**
