@@ -17,7 +17,7 @@ import {
   mapSpans,
 } from "@genledger/collector";
 import { Generation } from "@genledger/core";
-import { generationToRow, rowVersion } from "../clickhouse/src/generation-row.ts";
+import { generationToLine, rowVersion } from "../clickhouse/src/generation-row.ts";
 import { buildTemplate, instantiate } from "./ingest-payload.ts";
 
 const { values: args } = parseArgs({
@@ -66,10 +66,8 @@ try {
     const v8 = await stage("spool frame v8.serialize", () => batches.map((b) => serialize(b)));
     await stage("spool read v8.deserialize", () => v8.map((b) => deserialize(b)));
     await stage("zod Generation.parse", () => gens.map((g) => Generation.parse(g)));
-    const rowObjects = await stage("generationToRow", () =>
-      gens.map((g) => generationToRow(g, rowVersion(g.status))),
-    );
-    await stage("row JSON.stringify", () => rowObjects.map((r) => JSON.stringify(r)).join("\n"));
+    await stage("generationToLine", () => gens.map((g) => generationToLine(g, rowVersion(g.status))));
+    await stage("prepareGenerations (zod + line)", () => clickhouse.prepareGenerations(gens));
     await stage("insertGenerations (all of it)", () => clickhouse.insertGenerations(store, gens));
     await stage("insertSpans (all of it)", () => clickhouse.insertSpans(store, storedSpans));
   }

@@ -9,7 +9,7 @@
 // Phases: 1. raw insert (insertGenerations + insertSpans, writer-sized batches);
 // 2. ingest at full load (acknowledged/s and written/s); 3. p99 acknowledged-to-queryable lag at
 // half the measured load; 4. RSS of this process over a sustained half load.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -157,16 +157,27 @@ interface MemorySamples {
   external: number[];
   /** Heap V8 reserved: under a high allocation rate it grows well past what is used. */
   heapTotal: number[];
+  /** Anonymous resident memory (heaps: V8's, the engine's, malloc's), from /proc/self/status. */
+  anon: number[];
+  /** File-backed resident memory (mapped code: node, libchdb.so), shared and reclaimable. */
+  file: number[];
+}
+
+function procStatusMb(field: string): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync("/proc/self/status", "utf8"));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
 function memorySampler(): { samples: MemorySamples; stop: () => MemorySamples } {
-  const samples: MemorySamples = { rss: [], heap: [], external: [], heapTotal: [] };
+  const samples: MemorySamples = { rss: [], heap: [], external: [], heapTotal: [], anon: [], file: [] };
   const sample = () => {
     const usage = process.memoryUsage();
     samples.rss.push(usage.rss / 1024 / 1024);
     samples.heap.push(usage.heapUsed / 1024 / 1024);
     samples.external.push(usage.external / 1024 / 1024);
     samples.heapTotal.push(usage.heapTotal / 1024 / 1024);
+    samples.anon.push(procStatusMb("RssAnon"));
+    samples.file.push(procStatusMb("RssFile"));
   };
   sample();
   const timer = setInterval(sample, 5000);
@@ -186,10 +197,12 @@ function describeMemory(samples: MemorySamples): string {
     const slice = part === "first" ? values.slice(0, n) : values.slice(-n);
     return slice.reduce((a, b) => a + b, 0) / slice.length;
   };
-  const { rss, heap, external, heapTotal } = samples;
+  const { rss, heap, external, heapTotal, anon, file } = samples;
   return (
     `RSS start ${rss[0]?.toFixed(0)} MB, max ${Math.max(...rss).toFixed(0)} MB, end ${rss.at(-1)?.toFixed(0)} MB ` +
     `(first-third mean ${third(rss, "first").toFixed(0)} -> last-third mean ${third(rss, "last").toFixed(0)} MB); ` +
+    `of which anonymous ${third(anon, "first").toFixed(0)} -> ${third(anon, "last").toFixed(0)} MB (max ${Math.max(...anon).toFixed(0)}), ` +
+    `file-backed ${third(file, "first").toFixed(0)} -> ${third(file, "last").toFixed(0)} MB; ` +
     `JS heap used ${third(heap, "first").toFixed(0)} -> ${third(heap, "last").toFixed(0)} MB, max ${Math.max(...heap).toFixed(0)} MB; ` +
     `heap reserved ${third(heapTotal, "first").toFixed(0)} -> ${third(heapTotal, "last").toFixed(0)} MB; ` +
     `external ${third(external, "first").toFixed(0)} -> ${third(external, "last").toFixed(0)} MB`

@@ -83,7 +83,7 @@ export const SUMMARY_COLUMNS = ["record_json", "prompt_preview", "output_preview
 export type GenerationInsertRow = Record<string, unknown>;
 
 /** Converts a domain record into a row; `version` ranks it against other rows of the same id. */
-export function generationToRow(g: Generation, version: number): GenerationInsertRow {
+export function generationToRow(g: Generation, version: number, bodies = true): GenerationInsertRow {
   const promptText = textOfPrompt(g.prompt);
   const outputText = textOfOutput(g.output);
   const cost = g.cost;
@@ -101,8 +101,7 @@ export function generationToRow(g: Generation, version: number): GenerationInser
     provider: g.provider,
     model: g.model,
     response_model: g.responseModel,
-    prompt: JSON.stringify(g.prompt),
-    output: JSON.stringify(g.output),
+    ...(bodies ? { prompt: JSON.stringify(g.prompt), output: JSON.stringify(g.output) } : {}),
     prompt_text: promptText,
     output_text: outputText,
     prompt_preview: preview(previewSourceOfPrompt(g.prompt)),
@@ -141,8 +140,17 @@ export function generationToRow(g: Generation, version: number): GenerationInser
 
 /** A generation as one JSONEachRow line of `generations` (see {@link generationToRow}). */
 export function generationToLine(g: Generation, version: number): string {
-  return JSON.stringify(generationToRow(g, version));
+  // The bodies go in as JSON objects, not as JSON text inside a JSON string: serializing them once
+  // instead of escaping every quote again is the single largest saving of the insert path, and
+  // ClickHouse stores an object read into a String column as its exact text
+  // (input_format_json_read_objects_as_strings, set on every insert of these lines).
+  const row = generationToRow(g, version, false);
+  const head = JSON.stringify(row);
+  return `${head.slice(0, -1)},"prompt":${JSON.stringify(g.prompt)},"output":${JSON.stringify(g.output)}}`;
 }
+
+/** Insert settings that lines of {@link generationToLine} need. */
+export const LINE_SETTINGS = { input_format_json_read_objects_as_strings: 1 } as const;
 
 /**
  * The generation a line of {@link generationToLine} holds, for tools and tests that read the
@@ -174,8 +182,8 @@ export function lineToGeneration(line: string): Generation {
     provider: text("provider"),
     model: text("model"),
     responseModel: text("response_model"),
-    prompt: Prompt.parse(JSON.parse(text("prompt"))),
-    output: Output.parse(JSON.parse(text("output"))),
+    prompt: Prompt.parse(typeof row.prompt === "string" ? JSON.parse(row.prompt) : row.prompt),
+    output: Output.parse(typeof row.output === "string" ? JSON.parse(row.output) : row.output),
     finishReason: text("finish_reason"),
     usage: {
       inputTokens: num("input_tokens"),

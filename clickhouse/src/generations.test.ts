@@ -117,6 +117,34 @@ describe("insertGenerations / getGeneration", () => {
     expect(await getGeneration(ctx.store, g.id, { projectId: "proj_full" })).toEqual(g);
   });
 
+  it("stores prompt and output bodies byte for byte, whatever characters they hold", async () => {
+    const tricky = 'q"uote \\ back\\slash \u2028 \u0000 \t tab é 😀 </script> {"not": "an object"} \\u0041';
+    const generation = {
+      ...everyField(),
+      id: "gen_tricky_bodies",
+      projectId: "proj_tricky",
+      prompt: {
+        tools: [],
+        system: tricky,
+        messages: [{ role: "user" as const, parts: [{ type: "text", content: tricky }] }],
+      },
+      output: {
+        messages: [{ role: "assistant" as const, parts: [{ type: "text", content: tricky }] }],
+        object: { k: [1, 2.5, null, tricky] },
+      },
+    };
+    await insertGenerations(ctx.store, [generation]);
+    const stored = await getGeneration(ctx.store, "gen_tricky_bodies");
+    expect(stored?.prompt).toEqual(generation.prompt);
+    expect(stored?.output).toEqual(generation.output);
+    const [raw] = await queryRows(
+      ctx.store,
+      "SELECT prompt FROM generations WHERE id = 'gen_tricky_bodies'",
+      z.object({ prompt: z.string() }),
+    );
+    expect(raw?.prompt).toBe(JSON.stringify(stored?.prompt));
+  });
+
   it("returns null for an unknown id or another project's id", async () => {
     expect(await getGeneration(ctx.store, "gen_does_not_exist")).toBeNull();
     expect(await getGeneration(ctx.store, "gen_every_field_0001", { projectId: "proj_other" })).toBeNull();

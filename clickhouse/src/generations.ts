@@ -1,7 +1,7 @@
 import type { Generation, GenerationStatus } from "@genledger/core";
 import { z } from "zod";
 import { InvalidInputError } from "./errors.ts";
-import { GenerationRow, rowToGeneration, rowVersion } from "./generation-row.ts";
+import { GenerationRow, LINE_SETTINGS, rowToGeneration, rowVersion } from "./generation-row.ts";
 import { type PreparedGenerations, prepareGenerations } from "./prepare.ts";
 
 export type { PreparedGeneration, PreparedGenerations } from "./prepare.ts";
@@ -87,6 +87,7 @@ export async function insertPreparedGenerations(
     }
     const settings: Record<string, string | number> = {
       deduplicate_blocks_in_dependent_materialized_views: 1,
+      ...LINE_SETTINGS,
     };
     if (options.dedupToken) settings.insert_deduplication_token = options.dedupToken;
     if (store.cluster !== null) settings.distributed_foreground_insert = 1;
