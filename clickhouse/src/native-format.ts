@@ -17,6 +17,37 @@ export interface NativeResult {
   columns: NativeColumn[];
 }
 
+/**
+ * One column of one block, left close to its wire form for callers that walk rows themselves
+ * (no per-row array of numbers or strings is built):
+ * - `numbers`: 8- to 32-bit integers, `Date` (days), `DateTime` (seconds);
+ * - `wide`: `UInt64` (`width` 2) or `UInt128` (`width` 4): a view on the body's little-endian
+ *   values, value `i` at byte `i * width * 4` (see {@link wideAt}; not copied: reading a DataView
+ *   costs less than allocating and copying to an aligned array);
+ * - `strings`: `String`;
+ * - `dictionary`: `LowCardinality(String)`, value `i` is `dictionary[indexes[i]]` (one string object
+ *   per distinct value of the block, so equal values are the same string).
+ */
+export type NativeBlockColumn =
+  | { kind: "numbers"; values: Float64Array }
+  | { kind: "wide"; width: 2 | 4; view: DataView }
+  | { kind: "strings"; values: string[] }
+  | { kind: "dictionary"; dictionary: string[]; indexes: Uint32Array };
+
+/** One block of a `Native` body: a slice of the rows, every column. */
+export interface NativeBlock {
+  rows: number;
+  columns: NativeBlockColumn[];
+}
+
+/** A decoded result as blocks (see {@link decodeNativeBlocks}). */
+export interface NativeBlocks {
+  rows: number;
+  names: string[];
+  types: string[];
+  blocks: NativeBlock[];
+}
+
 const FIXED: Record<string, 1 | 2 | 4> = {
   UInt8: 1,
   Bool: 1,
@@ -34,34 +65,38 @@ const MAX_SAFE_HIGH = 2 ** 21; // high 32-bit word of a value above 2^53 - 1 is 
  * @throws {RangeError} on a truncated body, a type it does not decode, or blocks that disagree.
  */
 export function decodeNative(body: Uint8Array): NativeResult {
+  const { rows, names, types, blocks } = decodeNativeBlocks(body);
+  const columns = types.map((type, c) =>
+    type === "String" || type === "LowCardinality(String)"
+      ? joinStrings(blocks, c, rows)
+      : joinNumbers(blocks, c, rows),
+  );
+  return { rows, names, types, columns };
+}
+
+/**
+ * Decodes a `FORMAT Native` body into its blocks, each column in wire form ({@link NativeBlockColumn}).
+ * Blocks without rows are left out.
+ * @throws {RangeError} on a truncated body, a type it does not decode, or blocks that disagree.
+ */
+export function decodeNativeBlocks(body: Uint8Array): NativeBlocks {
   const reader = new Reader(body);
   let names: string[] | null = null;
   let types: string[] = [];
-  // Per column: strings go straight into one array; numbers stay per block until the end.
-  const strings: string[][] = [];
-  const blocks: Array<Array<Float64Array | bigint[]>> = [];
+  const blocks: NativeBlock[] = [];
   let rows = 0;
   while (reader.pos < body.length) {
     const columnCount = reader.varUInt();
     const rowCount = reader.varUInt();
     const blockNames: string[] = [];
     const blockTypes: string[] = [];
+    const columns: NativeBlockColumn[] = [];
     for (let c = 0; c < columnCount; c++) {
       blockNames.push(reader.string());
       const type = reader.string();
       blockTypes.push(type);
       // A block without rows carries no column data.
-      if (rowCount === 0) continue;
-      if (type === "String" || type === "LowCardinality(String)") {
-        const out = strings[c] ?? [];
-        strings[c] = out;
-        if (type === "String") readStrings(reader, rowCount, out);
-        else readLowCardinality(reader, rowCount, out);
-      } else {
-        const out = blocks[c] ?? [];
-        blocks[c] = out;
-        out.push(readNumbers(reader, type, rowCount));
-      }
+      if (rowCount > 0) columns.push(readColumn(reader, type, rowCount));
     }
     if (names === null) {
       names = blockNames;
@@ -69,14 +104,84 @@ export function decodeNative(body: Uint8Array): NativeResult {
     } else if (blockNames.join("\0") !== names.join("\0") || blockTypes.join("\0") !== types.join("\0")) {
       throw new RangeError("Native blocks with different columns");
     }
+    if (rowCount > 0) blocks.push({ rows: rowCount, columns });
     rows += rowCount;
   }
-  const columns = (names ?? []).map((_, c): NativeColumn => {
-    const type = types[c] as string;
-    if (type === "String" || type === "LowCardinality(String)") return strings[c] ?? [];
-    return concat(blocks[c] ?? [], rows);
-  });
-  return { rows, names: names ?? [], types, columns };
+  return { rows, names: names ?? [], types, blocks };
+}
+
+/** Value `i` of a `wide` column: a number while at most 2^53 - 1 (exact), else a bigint. */
+export function wideAt(column: { width: 2 | 4; view: DataView }, i: number): number | bigint {
+  const { width, view } = column;
+  const at = i * width * 4;
+  const high = view.getUint32(at + 4, true);
+  if (
+    high < MAX_SAFE_HIGH &&
+    (width === 2 || (view.getUint32(at + 8, true) | view.getUint32(at + 12, true)) === 0)
+  )
+    return high * TWO_POW_32 + view.getUint32(at, true);
+  const low = view.getBigUint64(at, true);
+  return width === 2 ? low : low | (view.getBigUint64(at + 8, true) << 64n);
+}
+
+function readColumn(reader: Reader, type: string, rows: number): NativeBlockColumn {
+  if (type === "String") {
+    const values: string[] = [];
+    readStrings(reader, rows, values);
+    return { kind: "strings", values };
+  }
+  if (type === "LowCardinality(String)") return readLowCardinality(reader, rows);
+  if (type === "UInt64" || type === "UInt128") {
+    const width = type === "UInt64" ? 2 : 4;
+    return { kind: "wide", width, view: reader.view(width * 4 * rows) };
+  }
+  return { kind: "numbers", values: readNumbers(reader, type, rows) };
+}
+
+/** String column `c` of every block, as one array. */
+function joinStrings(blocks: NativeBlock[], c: number, rows: number): string[] {
+  const out: string[] = new Array(rows);
+  let at = 0;
+  for (const block of blocks) {
+    const part = block.columns[c] as NativeBlockColumn;
+    if (part.kind === "strings") for (const value of part.values) out[at++] = value;
+    else if (part.kind === "dictionary")
+      for (const index of part.indexes) out[at++] = part.dictionary[index] as string;
+  }
+  return out;
+}
+
+/** Numeric column `c` of every block, as one array: bigints only if a value needs one. */
+function joinNumbers(blocks: NativeBlock[], c: number, rows: number): Float64Array | bigint[] {
+  const parts = blocks.map((b) => b.columns[c] as NativeBlockColumn);
+  const out = new Float64Array(rows);
+  let at = 0;
+  for (const part of parts) {
+    if (part.kind === "numbers") {
+      out.set(part.values, at);
+      at += part.values.length;
+    } else if (part.kind === "wide") {
+      const length = part.view.byteLength / (part.width * 4);
+      for (let i = 0; i < length; i++) {
+        const value = wideAt(part, i);
+        // One value beyond 2^53 - 1: the whole column becomes bigints.
+        if (typeof value === "bigint") return joinWideBig(parts, rows);
+        out[at++] = value;
+      }
+    }
+  }
+  return out;
+}
+
+function joinWideBig(parts: NativeBlockColumn[], rows: number): bigint[] {
+  const out = new Array<bigint>(rows);
+  let at = 0;
+  for (const part of parts) {
+    if (part.kind !== "wide") continue;
+    const length = part.view.byteLength / (part.width * 4);
+    for (let i = 0; i < length; i++) out[at++] = BigInt(wideAt(part, i));
+  }
+  return out;
 }
 
 function readStrings(reader: Reader, rows: number, out: string[]): void {
@@ -89,102 +194,56 @@ const LC_KEYS_VERSION = 1; // SharedDictionariesWithAdditionalKeys
 const LC_NEED_GLOBAL_DICTIONARY = 1 << 8;
 const LC_NEED_UPDATE_DICTIONARY = 1 << 10;
 
-function readLowCardinality(reader: Reader, rows: number, out: string[]): void {
+function readLowCardinality(reader: Reader, rows: number): NativeBlockColumn {
   const version = reader.uint64();
   if (version !== LC_KEYS_VERSION)
     throw new RangeError(`LowCardinality keys version ${version} is not decoded`);
-  let dictionary: string[] = [];
+  // A block may carry several dictionaries (one per granule of keys): they are appended to one
+  // dictionary, and each granule's indexes shifted to its part of it.
+  const dictionary: string[] = [];
+  const indexes = new Uint32Array(rows);
+  let current = 0;
+  let currentSize = 0;
   let done = 0;
   while (done < rows) {
     const flags = reader.uint64();
     if (flags & LC_NEED_GLOBAL_DICTIONARY)
       throw new RangeError("LowCardinality global dictionary is not decoded");
     if (flags & LC_NEED_UPDATE_DICTIONARY) {
-      const size = reader.uint64();
-      dictionary = [];
-      readStrings(reader, size, dictionary);
+      current = dictionary.length;
+      currentSize = reader.uint64();
+      readStrings(reader, currentSize, dictionary);
     }
     const count = reader.uint64();
     const width = 2 ** (flags & 0xff);
     if (width > 4 || count > rows - done) throw new RangeError("LowCardinality indexes out of range");
-    const view = reader.view(width * count);
-    const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-    const indexes =
+    const bytes = reader.bytes(width * count);
+    const keys =
       width === 1
         ? bytes
         : width === 2
           ? new Uint16Array(bytes.slice().buffer)
           : new Uint32Array(bytes.slice().buffer);
+    let max = 0;
     for (let i = 0; i < count; i++) {
-      const value = dictionary[indexes[i] as number];
-      if (value === undefined) throw new RangeError("LowCardinality index outside its dictionary");
-      out.push(value);
+      const key = keys[i] as number;
+      if (key > max) max = key;
+      indexes[done + i] = current + key;
     }
+    if (count > 0 && max >= currentSize) throw new RangeError("LowCardinality index outside its dictionary");
     done += count;
   }
+  return { kind: "dictionary", dictionary, indexes };
 }
 
-function readNumbers(reader: Reader, type: string, rows: number): Float64Array | bigint[] {
+function readNumbers(reader: Reader, type: string, rows: number): Float64Array {
   const width = FIXED[type] ?? (type.startsWith("DateTime(") ? 4 : undefined);
-  if (width !== undefined) {
-    const out = new Float64Array(rows);
-    const view = reader.view(width * rows);
-    if (width === 1) for (let i = 0; i < rows; i++) out[i] = view.getUint8(i);
-    else if (width === 2) for (let i = 0; i < rows; i++) out[i] = view.getUint16(i * 2, true);
-    else for (let i = 0; i < rows; i++) out[i] = view.getUint32(i * 4, true);
-    return out;
-  }
-  if (type === "UInt64" || type === "UInt128")
-    return readWide(reader.view((type === "UInt64" ? 8 : 16) * rows), type === "UInt64" ? 2 : 4, rows);
-  throw new RangeError(`Native column type ${type} is not decoded`);
-}
-
-/** Little-endian unsigned integers of `words` 32-bit words: numbers while exact, else bigints. */
-function readWide(view: DataView, words: 2 | 4, rows: number): Float64Array | bigint[] {
-  // Copied to an aligned buffer: typed-array reads are several times cheaper than DataView calls.
-  const word = new Uint32Array(words * rows);
-  new Uint8Array(word.buffer).set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+  if (width === undefined) throw new RangeError(`Native column type ${type} is not decoded`);
   const out = new Float64Array(rows);
-  for (let i = 0, at = 0; i < rows; i++, at += words) {
-    const high = word[at + 1] as number;
-    if (
-      high >= MAX_SAFE_HIGH ||
-      (words === 4 && ((word[at + 2] as number) | (word[at + 3] as number)) !== 0)
-    ) {
-      return readWideBig(view, words, rows);
-    }
-    out[i] = high * TWO_POW_32 + (word[at] as number);
-  }
-  return out;
-}
-
-function readWideBig(view: DataView, words: 2 | 4, rows: number): bigint[] {
-  const out = new Array<bigint>(rows);
-  for (let i = 0; i < rows; i++) {
-    const at = i * words * 4;
-    let value = view.getBigUint64(at, true);
-    if (words === 4) value |= view.getBigUint64(at + 8, true) << 64n;
-    out[i] = value;
-  }
-  return out;
-}
-
-function concat(parts: Array<Float64Array | bigint[]>, rows: number): NativeColumn {
-  if (parts.length === 1) return parts[0] as NativeColumn;
-  if (parts.every((p) => p instanceof Float64Array)) {
-    const out = new Float64Array(rows);
-    let at = 0;
-    for (const part of parts as Float64Array[]) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
-  }
-  // One block needed bigints: the whole column becomes bigints.
-  const out = new Array<bigint>(rows);
-  let at = 0;
-  for (const part of parts)
-    for (const value of part) out[at++] = typeof value === "bigint" ? value : BigInt(value);
+  const bytes = reader.bytes(width * rows);
+  if (width === 1) out.set(bytes);
+  else if (width === 2) out.set(new Uint16Array(bytes.slice().buffer));
+  else out.set(new Uint32Array(bytes.slice().buffer));
   return out;
 }
 
@@ -228,9 +287,16 @@ class Reader {
   }
 
   view(length: number): DataView {
+    const bytes = this.bytes(length);
+    return new DataView(bytes.buffer, bytes.byteOffset, length);
+  }
+
+  /** The next `length` bytes (a view on the body, not a copy). */
+  bytes(length: number): Uint8Array {
     if (this.pos + length > this.#bytes.length) throw new RangeError("Native body truncated");
-    const view = new DataView(this.#bytes.buffer, this.#bytes.byteOffset + this.pos, length);
+    // A plain Uint8Array, not a Buffer: its slice() copies (Buffer's does not).
+    const bytes = new Uint8Array(this.#bytes.buffer, this.#bytes.byteOffset + this.pos, length);
     this.pos += length;
-    return view;
+    return bytes;
   }
 }

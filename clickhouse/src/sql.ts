@@ -1,12 +1,17 @@
 import { Readable } from "node:stream";
 import { z } from "zod";
 import { QueryError } from "./errors.ts";
-import { decodeNative, type NativeColumn, type NativeResult } from "./native-format.ts";
+import {
+  decodeNative,
+  decodeNativeBlocks,
+  type NativeBlockColumn,
+  type NativeColumn,
+} from "./native-format.ts";
 import type { Store } from "./store-types.ts";
 import { storeRawInsert, storeTarget } from "./store-types.ts";
 import { renderSql } from "./template.ts";
 
-export type { NativeColumn } from "./native-format.ts";
+export type { NativeBlockColumn, NativeColumn } from "./native-format.ts";
 
 /** Query parameters, bound server-side to `{name:Type}` placeholders. */
 export type Params = Record<string, unknown>;
@@ -108,6 +113,12 @@ export async function queryColumns<T extends ColumnTypes>(
 /** Columns of {@link queryNative}, by name. */
 export type NativeColumns<T extends ColumnTypes> = { [K in keyof T]: NativeColumn } & { rows: number };
 
+/** Blocks of {@link queryNativeBlocks}: each block's columns by name, in wire form. */
+export interface NativeBlocksResult<T extends ColumnTypes> {
+  rows: number;
+  blocks: Array<{ rows: number; columns: { [K in keyof T]: NativeBlockColumn } }>;
+}
+
 /**
  * Runs a SELECT for a large result in ClickHouse's binary `Native` format and returns it column by
  * column (see {@link NativeColumn} for the JS type of each ClickHouse type). Validation is per
@@ -121,19 +132,64 @@ export async function queryNative<T extends ColumnTypes>(
   types: T,
   params: Params = {},
 ): Promise<NativeColumns<T>> {
+  const { query, body } = await runNative(store, sql, params);
+  const decoded = decodeOrThrow(decodeNative, body, query);
+  const out: Record<string, unknown> = { rows: decoded.rows };
+  for (const [name, pattern] of Object.entries(types)) {
+    const index = nativeColumnIndex(decoded, name, pattern, query);
+    // An empty result has no block at all: give each expected column, empty.
+    out[name] = index < 0 ? [] : decoded.columns[index];
+  }
+  return out as NativeColumns<T>;
+}
+
+/**
+ * {@link queryNative} for callers that walk the rows themselves: the result's blocks, each column
+ * left in wire form ({@link NativeBlockColumn}: 64-bit integers as 32-bit words, dictionary-encoded
+ * strings as dictionary + indexes), so no per-row array is built that the caller would only read
+ * once. Validated the same way: expected columns present, with a type matching `types`.
+ */
+export async function queryNativeBlocks<T extends ColumnTypes>(
+  store: Store,
+  sql: string,
+  types: T,
+  params: Params = {},
+): Promise<NativeBlocksResult<T>> {
+  const { query, body } = await runNative(store, sql, params);
+  const decoded = decodeOrThrow(decodeNativeBlocks, body, query);
+  const indexes = Object.entries(types).map(
+    ([name, pattern]) => [name, nativeColumnIndex(decoded, name, pattern, query)] as const,
+  );
+  return {
+    rows: decoded.rows,
+    blocks: decoded.blocks.map((block) => ({
+      rows: block.rows,
+      columns: Object.fromEntries(indexes.map(([name, c]) => [name, block.columns[c]])) as {
+        [K in keyof T]: NativeBlockColumn;
+      },
+    })),
+  };
+}
+
+async function runNative(
+  store: Store,
+  sql: string,
+  params: Params,
+): Promise<{ query: string; body: Buffer }> {
   const query = `${renderSql(sql, storeTarget(store))}\nFORMAT Native`;
-  let body: Buffer;
   try {
     const result = await store.client.exec({ query, query_params: params });
     const chunks: Buffer[] = [];
     for await (const chunk of result.stream) chunks.push(chunk as Buffer);
-    body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    return { query, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) };
   } catch (error) {
     throw wrapError(error, query);
   }
-  let decoded: NativeResult;
+}
+
+function decodeOrThrow<R>(decode: (body: Buffer) => R, body: Buffer, query: string): R {
   try {
-    decoded = decodeNative(body);
+    return decode(body);
   } catch (error) {
     throw new QueryError(`Unexpected result from ClickHouse: ${(error as Error).message}`, {
       code: "ROW_VALIDATION",
@@ -141,30 +197,32 @@ export async function queryNative<T extends ColumnTypes>(
       statement: firstLine(query),
     });
   }
-  const out: Record<string, unknown> = { rows: decoded.rows };
-  for (const [name, pattern] of Object.entries(types)) {
-    const index = decoded.names.indexOf(name);
-    // An empty result has no block at all: give each expected column, empty.
-    if (index < 0 && decoded.rows === 0) {
-      out[name] = [];
-      continue;
-    }
-    const type = decoded.types[index];
-    const problem =
-      index < 0
-        ? `missing column ${name}`
-        : !pattern.test(type as string)
-          ? `column ${name} has type ${type}, expected ${pattern}`
-          : null;
-    if (problem) {
-      throw new QueryError(`Unexpected result from ClickHouse: ${problem}`, {
-        code: "ROW_VALIDATION",
-        statement: firstLine(query),
-      });
-    }
-    out[name] = decoded.columns[index];
+}
+
+/** Where column `name` is in a Native result, checked against `pattern`; -1 for an empty result without it. */
+function nativeColumnIndex(
+  decoded: { rows: number; names: string[]; types: string[] },
+  name: string,
+  pattern: RegExp,
+  query: string,
+): number {
+  const index = decoded.names.indexOf(name);
+  // An empty result has no block at all.
+  if (index < 0 && decoded.rows === 0) return -1;
+  const type = decoded.types[index];
+  const problem =
+    index < 0
+      ? `missing column ${name}`
+      : !pattern.test(type as string)
+        ? `column ${name} has type ${type}, expected ${pattern}`
+        : null;
+  if (problem) {
+    throw new QueryError(`Unexpected result from ClickHouse: ${problem}`, {
+      code: "ROW_VALIDATION",
+      statement: firstLine(query),
+    });
   }
-  return out as NativeColumns<T>;
+  return index;
 }
 
 function columnProblem(document: z.infer<typeof ColumnsDocument>, types: ColumnTypes): string | null {
