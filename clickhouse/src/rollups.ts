@@ -1,13 +1,7 @@
 import { z } from "zod";
 import { InvalidInputError } from "./errors.ts";
-import {
-  execute,
-  type NativeColumn,
-  type NativeColumns,
-  type Params,
-  queryNative,
-  queryRows,
-} from "./sql.ts";
+import { buildSpendRows, spendColumnTypes } from "./spend-rows.ts";
+import { execute, type Params, queryNativeBlocks, queryRows } from "./sql.ts";
 import type { Store } from "./store-types.ts";
 import { withWriteLock } from "./store-types.ts";
 import { toChTime } from "./time.ts";
@@ -62,33 +56,6 @@ const COLUMNS: Record<RollupDimension, string> = {
   function: "function_id",
   status: "status",
 };
-
-// Result column types (see queryNative: UInt64/UInt128 arrive as numbers when exact, else bigints).
-const SUM = /^UInt(64|128)$/;
-const MEASURES = {
-  requests: SUM,
-  input_tokens: SUM,
-  output_tokens: SUM,
-  cache_read_tokens: SUM,
-  cache_write_tokens: SUM,
-  reasoning_tokens: SUM,
-  cost_nanos: SUM,
-  unpriced_requests: SUM,
-  cache_hits: SUM,
-  saved_nanos: SUM,
-};
-const COUNTERS = [
-  "requests",
-  "input_tokens",
-  "output_tokens",
-  "cache_read_tokens",
-  "cache_write_tokens",
-  "reasoning_tokens",
-  "unpriced_requests",
-  "cache_hits",
-] as const;
-// Dimensions come dictionary-encoded (LowCardinality): a user id is decoded once, not once per row.
-const DIMENSION_TYPE = /^LowCardinality\(String\)$/;
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -167,121 +134,7 @@ export async function spendRollup(store: Store, query: SpendRollupQuery): Promis
          GROUP BY ${["b", ...groupBy.map((d) => `g_${d}`)].join(", ")}
          -- By bucket only: sorting ~200k groups by their strings too cost more than aggregating them.
          ORDER BY b)`;
-  const c = await queryNative(
-    store,
-    sql,
-    {
-      bucket: /^UInt32$/,
-      ...MEASURES,
-      ...Object.fromEntries(groupBy.map((d) => [`dim_${d}`, DIMENSION_TYPE])),
-    },
-    params,
-  );
-  return buildRows(c, groupBy);
-}
-
-/**
- * Rows from the result columns; neighbours with the same bucket and dimensions (the sorted read)
- * are added up. Counters are numbers; money is added as numbers while exact, then as bigints.
- */
-function buildRows(
-  c: NativeColumns<typeof MEASURES & { bucket: RegExp }>,
-  groupBy: RollupDimension[],
-): SpendRow[] {
-  const buckets = c.bucket as Float64Array;
-  const column = (d: RollupDimension) => (c as unknown as Record<string, string[] | undefined>)[`dim_${d}`];
-  const [users, models, providers, functions, statuses] = ROLLUP_DIMENSIONS.map(column);
-  const dims = groupBy.map((d) => column(d) as string[]);
-  const [requests, input, output, cacheRead, cacheWrite, reasoning, unpriced, hits] = COUNTERS.map((name) =>
-    numbers(c[name]),
-  ) as [
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-  ];
-  const cost = c.cost_nanos;
-  const saved = c.saved_nanos;
-  const dates = new Map<number, Date>();
-  const out: SpendRow[] = [];
-  let row: SpendRow | null = null;
-  let costSum: number | bigint = 0;
-  let savedSum: number | bigint = 0;
-  for (let i = 0; i < c.rows; i++) {
-    const seconds = buckets[i] as number;
-    if (row !== null && seconds === buckets[i - 1] && sameDims(dims, i)) {
-      row.requests += requests[i] as number;
-      row.inputTokens += input[i] as number;
-      row.outputTokens += output[i] as number;
-      row.cacheReadTokens += cacheRead[i] as number;
-      row.cacheWriteTokens += cacheWrite[i] as number;
-      row.reasoningTokens += reasoning[i] as number;
-      row.unpricedRequests += unpriced[i] as number;
-      row.cacheHits += hits[i] as number;
-      costSum = addExact(costSum, cost[i] as number | bigint);
-      savedSum = addExact(savedSum, saved[i] as number | bigint);
-      continue;
-    }
-    if (row !== null) {
-      row.costNanos = BigInt(costSum);
-      row.savedNanos = BigInt(savedSum);
-    }
-    let bucket = dates.get(seconds);
-    if (!bucket) {
-      bucket = new Date(seconds * 1000);
-      dates.set(seconds, bucket);
-    }
-    // One shape for every row of a result: a literal, then the same named properties in one order.
-    row = {
-      bucket,
-      requests: requests[i] as number,
-      inputTokens: input[i] as number,
-      outputTokens: output[i] as number,
-      cacheReadTokens: cacheRead[i] as number,
-      cacheWriteTokens: cacheWrite[i] as number,
-      reasoningTokens: reasoning[i] as number,
-      costNanos: 0n,
-      unpricedRequests: unpriced[i] as number,
-      cacheHits: hits[i] as number,
-      savedNanos: 0n,
-    };
-    if (users) row.user = users[i] as string;
-    if (models) row.model = models[i] as string;
-    if (providers) row.provider = providers[i] as string;
-    if (functions) row.function = functions[i] as string;
-    if (statuses) row.status = statuses[i] as string;
-    out.push(row);
-    costSum = cost[i] as number | bigint;
-    savedSum = saved[i] as number | bigint;
-  }
-  if (row !== null) {
-    row.costNanos = BigInt(costSum);
-    row.savedNanos = BigInt(savedSum);
-  }
-  return out;
-}
-
-function sameDims(dims: string[][], i: number): boolean {
-  for (const column of dims) if (column[i] !== column[i - 1]) return false;
-  return true;
-}
-
-/** Counters as numbers (bigints only past 2^53, where a number was never exact anyway). */
-function numbers(column: NativeColumn): Float64Array {
-  return column instanceof Float64Array ? column : Float64Array.from(column as bigint[], Number);
-}
-
-/** An exact sum: numbers while below 2^53, bigints beyond. */
-function addExact(a: number | bigint, b: number | bigint): number | bigint {
-  if (typeof a === "number" && typeof b === "number") {
-    const sum = a + b;
-    if (sum <= Number.MAX_SAFE_INTEGER) return sum;
-  }
-  return BigInt(a) + BigInt(b);
+  return buildSpendRows(await queryNativeBlocks(store, sql, spendColumnTypes(groupBy), params), groupBy);
 }
 
 /** What {@link reconcileRollups} recomputed. */
