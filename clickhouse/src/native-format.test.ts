@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QueryError } from "./errors.ts";
-import { decodeNative } from "./native-format.ts";
-import { queryNative } from "./sql.ts";
+import { decodeNative, type NativeBlockColumn, wideAt } from "./native-format.ts";
+import { queryNative, queryNativeBlocks } from "./sql.ts";
 import { openTempStore } from "./test-store.ts";
 
 let ctx: Awaited<ReturnType<typeof openTempStore>>;
@@ -114,6 +114,67 @@ describe("queryNative", () => {
     );
     await expect(queryNative(ctx.store, "SELECT 1.5 AS a", { a: /^Float64$/ })).rejects.toBeInstanceOf(
       QueryError,
+    );
+  });
+});
+
+describe("queryNativeBlocks", () => {
+  it("gives each block's columns in wire form that read back the stored values", async () => {
+    const result = await queryNativeBlocks(
+      ctx.store,
+      `SELECT toUInt32(number) AS n, number * {step:UInt64} AS u64, bitShiftLeft(toUInt128(number), 100) AS u128,
+         toLowCardinality(concat('user_', toString(number % 7), {tail:String})) AS lc, toString(number) AS s
+       FROM numbers(1000) SETTINGS max_block_size = 97`,
+      {
+        n: /^UInt32$/,
+        u64: /^UInt64$/,
+        u128: /^UInt128$/,
+        lc: /^LowCardinality\(String\)$/,
+        s: /^String$/,
+      },
+      { step: String(2 ** 50), tail: "\t✓" },
+    );
+    expect(result.rows).toBe(1000);
+    expect(result.blocks.length).toBeGreaterThan(1);
+    const seen = { n: [] as number[], u64: [] as Array<number | bigint>, u128: [] as Array<number | bigint> };
+    const lc: string[] = [];
+    const s: string[] = [];
+    for (const block of result.blocks) {
+      const { n, u64, u128 } = block.columns as Record<string, NativeBlockColumn>;
+      if (n?.kind !== "numbers" || u64?.kind !== "wide" || u128?.kind !== "wide") throw new Error("kinds");
+      expect([u64.width, u128.width]).toEqual([2, 4]);
+      for (let i = 0; i < block.rows; i++) {
+        seen.n.push(n.values[i] as number);
+        seen.u64.push(wideAt(u64, i));
+        seen.u128.push(wideAt(u128, i));
+      }
+      const dictionary = block.columns.lc;
+      if (dictionary.kind !== "dictionary") throw new Error("kinds");
+      // Equal values of a block are one string: one dictionary entry each.
+      expect(new Set(dictionary.dictionary).size).toBe(dictionary.dictionary.length);
+      for (const index of dictionary.indexes) lc.push(dictionary.dictionary[index] as string);
+      const strings = block.columns.s;
+      if (strings.kind !== "strings") throw new Error("kinds");
+      s.push(...strings.values);
+    }
+    const numbers = Array.from({ length: 1000 }, (_, i) => i);
+    expect(seen.n).toEqual(numbers);
+    // Exact either way: numbers up to 2^53 - 1, bigints beyond.
+    expect(seen.u64).toEqual(
+      numbers.map((i) => (i * 2 ** 50 <= Number.MAX_SAFE_INTEGER ? i * 2 ** 50 : BigInt(i) * 2n ** 50n)),
+    );
+    expect(seen.u128).toEqual(numbers.map((i) => (i === 0 ? 0 : BigInt(i) << 100n)));
+    expect(lc).toEqual(numbers.map((i) => `user_${i % 7}\t✓`));
+    expect(s).toEqual(numbers.map(String));
+  });
+
+  it("answers an empty result with no blocks", async () => {
+    const empty = await queryNativeBlocks(ctx.store, "SELECT number AS n FROM numbers(10) WHERE n > 100", {
+      n: /^UInt64$/,
+    });
+    expect(empty).toEqual({ rows: 0, blocks: [] });
+    await expect(queryNativeBlocks(ctx.store, "SELECT 'x' AS a", { a: /^UInt8$/ })).rejects.toThrow(
+      /column a has type String/,
     );
   });
 });

@@ -236,6 +236,100 @@ describe("spendRollup", () => {
     );
   });
 
+  it("builds rows with exactly the grouped fields, counters past 2^31 and sums across result blocks", async () => {
+    const day = at("2026-12-14T00:00:00Z");
+    const projectId = "proj_blocks";
+    const BIG = 3_000_000_000; // past 2^31: not a small integer in V8
+    // 3 inserts of 3,000 users: per user and day, 3 rollup rows to add up; more rows than one block.
+    for (let b = 0; b < 3; b++) {
+      await insertGenerations(
+        ctx.store,
+        Array.from({ length: 3000 }, (_, u) =>
+          makeGeneration({
+            projectId,
+            userId: `u${String(u).padStart(4, "0")}`,
+            model: u % 2 ? "gpt-4o" : "claude",
+            provider: "p",
+            functionId: `f${b}`,
+            startedAt: new Date(day.getTime() + u * 1000 + b),
+            cost: { total: u + 1 },
+            cacheHit: b === 0 && u === 7,
+            costSavedNanos: b === 0 && u === 7 ? 5 : 0,
+            usage: {
+              inputTokens: u === 0 ? BIG : 1,
+              outputTokens: b,
+              cacheReadTokens: 0,
+              cacheWriteTokens: 0,
+              reasoningTokens: 0,
+              images: 0,
+            },
+          }),
+        ),
+      );
+    }
+    const rows = await spendRollup(ctx.store, {
+      projectId,
+      from: day,
+      to: at("2026-12-15T00:00:00Z"),
+      bucket: "day",
+      groupBy: ["user", "model"],
+    });
+    expect(rows).toHaveLength(3000);
+    const byUser = new Map(rows.map((r) => [r.user, r]));
+    expect(byUser.get("u0000")).toEqual({
+      bucket: day,
+      user: "u0000",
+      model: "claude",
+      requests: 3,
+      inputTokens: 3 * BIG,
+      outputTokens: 3,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+      costNanos: 3n,
+      unpricedRequests: 0,
+      cacheHits: 0,
+      savedNanos: 0n,
+    });
+    expect(byUser.get("u0007")).toMatchObject({
+      model: "gpt-4o",
+      costNanos: 24n,
+      cacheHits: 1,
+      savedNanos: 5n,
+    });
+    for (const [u, row] of [...byUser.values()].entries()) {
+      expect(Object.keys(row).sort()).toEqual(
+        [
+          "bucket",
+          "user",
+          "model",
+          "requests",
+          "inputTokens",
+          "outputTokens",
+          "cacheReadTokens",
+          "cacheWriteTokens",
+          "reasoningTokens",
+          "costNanos",
+          "unpricedRequests",
+          "cacheHits",
+          "savedNanos",
+        ].sort(),
+      );
+      if (u > 0) expect(row).toMatchObject({ requests: 3, inputTokens: 3, costNanos: BigInt(3 * (u + 1)) });
+    }
+    // One Date per bucket, shared.
+    expect(new Set(rows.map((r) => r.bucket)).size).toBe(1);
+    const byModel = await spendRollup(ctx.store, {
+      projectId,
+      from: day,
+      to: at("2026-12-15T00:00:00Z"),
+      bucket: "day",
+      groupBy: ["model"],
+    });
+    expect(Object.keys(byModel[0] as SpendRow)).not.toContain("user");
+    expect(byModel.reduce((n, r) => n + r.requests, 0)).toBe(9000);
+  });
+
   it("covers all projects without projectId, and rejects bad input by name", async () => {
     const all = await spendRollup(ctx.store, {
       from: range.from,
