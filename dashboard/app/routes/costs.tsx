@@ -222,8 +222,9 @@ export default function Costs({ loaderData }: Route.ComponentProps) {
 
       {d.unpriced.length > 0 ? (
         <div className="notice warn" role="status" data-testid="unpriced-callout">
-          <strong>{formatCount(d.totals.unpriced)} generations have no price</strong>: their cost is unknown
-          and not included below. Models:{" "}
+          <strong>{formatCount(d.totals.unpriced)} generations have no cost</strong>: their model has no price
+          entry, or the provider never reported token usage (a call aborted or failed before it did). Their
+          cost is unknown and not included below. Models:{" "}
           {d.unpriced.map((u, i) => (
             <span key={`${u.provider}/${u.model}`}>
               {i > 0 ? ", " : ""}
@@ -233,7 +234,8 @@ export default function Costs({ loaderData }: Route.ComponentProps) {
               ({formatCount(u.requests)})
             </span>
           ))}
-          . Add a price under Settings, then reprice the range.
+          . For a model without a price, add one under Settings, then reprice the range; calls without usage
+          stay unknown.
         </div>
       ) : null}
 
@@ -256,7 +258,7 @@ export default function Costs({ loaderData }: Route.ComponentProps) {
           sub={`${formatCount(d.totals.cacheHits)} cache hits`}
           testId="stat-saved"
         />
-        <Stat label="Unpriced" value={d.totals.unpriced} sub="generations without a price" />
+        <Stat label="Unpriced" value={d.totals.unpriced} sub="no price entry or no usage reported" />
       </div>
 
       <section className="panel" style={{ opacity: busy ? 0.6 : 1 }}>

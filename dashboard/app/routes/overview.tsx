@@ -116,7 +116,11 @@ export default function Overview({ loaderData }: Route.ComponentProps) {
         <Stat
           label="Unpriced, last 30 days"
           value={stats.unpricedMonth}
-          sub={stats.unpricedMonth > 0 ? "no price entry: cost unknown" : "every call priced"}
+          sub={
+            stats.unpricedMonth > 0
+              ? "cost unknown: no price entry or no usage reported"
+              : "every call priced"
+          }
         />
         <Stat
           label="Saved by cache, 30 days"
