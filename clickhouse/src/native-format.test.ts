@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QueryError } from "./errors.ts";
-import { decodeNative, type NativeBlockColumn, wideAt } from "./native-format.ts";
+import { decodeNative, type NativeBlockColumn, numberAt, wideAt } from "./native-format.ts";
 import { queryNative, queryNativeBlocks } from "./sql.ts";
 import { openTempStore } from "./test-store.ts";
 
@@ -144,7 +144,7 @@ describe("queryNativeBlocks", () => {
       if (n?.kind !== "numbers" || u64?.kind !== "wide" || u128?.kind !== "wide") throw new Error("kinds");
       expect([u64.width, u128.width]).toEqual([2, 4]);
       for (let i = 0; i < block.rows; i++) {
-        seen.n.push(n.values[i] as number);
+        seen.n.push(numberAt(n, i));
         seen.u64.push(wideAt(u64, i));
         seen.u128.push(wideAt(u128, i));
       }

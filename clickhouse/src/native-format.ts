@@ -20,7 +20,8 @@ export interface NativeResult {
 /**
  * One column of one block, left close to its wire form for callers that walk rows themselves
  * (no per-row array of numbers or strings is built):
- * - `numbers`: 8- to 32-bit integers, `Date` (days), `DateTime` (seconds);
+ * - `numbers`: 8- to 32-bit unsigned integers, `Date` (days), `DateTime` (seconds): a view on the
+ *   body's little-endian values of `bytes` bytes each (see {@link numberAt});
  * - `wide`: `UInt64` (`width` 2) or `UInt128` (`width` 4): a view on the body's little-endian
  *   values, value `i` at byte `i * width * 4` (see {@link wideAt}; not copied: reading a DataView
  *   costs less than allocating and copying to an aligned array);
@@ -29,7 +30,7 @@ export interface NativeResult {
  *   per distinct value of the block, so equal values are the same string).
  */
 export type NativeBlockColumn =
-  | { kind: "numbers"; values: Float64Array }
+  | { kind: "numbers"; bytes: 1 | 2 | 4; view: DataView }
   | { kind: "wide"; width: 2 | 4; view: DataView }
   | { kind: "strings"; values: string[] }
   | { kind: "dictionary"; dictionary: string[]; indexes: Uint32Array };
@@ -110,6 +111,16 @@ export function decodeNativeBlocks(body: Uint8Array): NativeBlocks {
   return { rows, names: names ?? [], types, blocks };
 }
 
+/** Value `i` of a `numbers` column. */
+export function numberAt(column: { bytes: 1 | 2 | 4; view: DataView }, i: number): number {
+  const { bytes, view } = column;
+  return bytes === 4
+    ? view.getUint32(i * 4, true)
+    : bytes === 2
+      ? view.getUint16(i * 2, true)
+      : view.getUint8(i);
+}
+
 /** Value `i` of a `wide` column: a number while at most 2^53 - 1 (exact), else a bigint. */
 export function wideAt(column: { width: 2 | 4; view: DataView }, i: number): number | bigint {
   const { width, view } = column;
@@ -135,7 +146,9 @@ function readColumn(reader: Reader, type: string, rows: number): NativeBlockColu
     const width = type === "UInt64" ? 2 : 4;
     return { kind: "wide", width, view: reader.view(width * 4 * rows) };
   }
-  return { kind: "numbers", values: readNumbers(reader, type, rows) };
+  const bytes = FIXED[type] ?? (type.startsWith("DateTime(") ? 4 : undefined);
+  if (bytes === undefined) throw new RangeError(`Native column type ${type} is not decoded`);
+  return { kind: "numbers", bytes, view: reader.view(bytes * rows) };
 }
 
 /** String column `c` of every block, as one array. */
@@ -158,8 +171,8 @@ function joinNumbers(blocks: NativeBlock[], c: number, rows: number): Float64Arr
   let at = 0;
   for (const part of parts) {
     if (part.kind === "numbers") {
-      out.set(part.values, at);
-      at += part.values.length;
+      const length = part.view.byteLength / part.bytes;
+      for (let i = 0; i < length; i++) out[at++] = numberAt(part, i);
     } else if (part.kind === "wide") {
       const length = part.view.byteLength / (part.width * 4);
       for (let i = 0; i < length; i++) {
@@ -234,17 +247,6 @@ function readLowCardinality(reader: Reader, rows: number): NativeBlockColumn {
     done += count;
   }
   return { kind: "dictionary", dictionary, indexes };
-}
-
-function readNumbers(reader: Reader, type: string, rows: number): Float64Array {
-  const width = FIXED[type] ?? (type.startsWith("DateTime(") ? 4 : undefined);
-  if (width === undefined) throw new RangeError(`Native column type ${type} is not decoded`);
-  const out = new Float64Array(rows);
-  const bytes = reader.bytes(width * rows);
-  if (width === 1) out.set(bytes);
-  else if (width === 2) out.set(new Uint16Array(bytes.slice().buffer));
-  else out.set(new Uint32Array(bytes.slice().buffer));
-  return out;
 }
 
 class Reader {

@@ -328,6 +328,45 @@ describe("spendRollup", () => {
     });
     expect(Object.keys(byModel[0] as SpendRow)).not.toContain("user");
     expect(byModel.reduce((n, r) => n + r.requests, 0)).toBe(9000);
+
+    // A rollup row past 2^32 - 1 tokens: the narrow read is repeated wide, exact.
+    const huge = 2 ** 32 + 5;
+    await insertGenerations(
+      ctx.store,
+      [0, 1].map((k) =>
+        makeGeneration({
+          projectId: "proj_blocks_huge",
+          userId: "whale",
+          functionId: `f${k}`,
+          startedAt: new Date(day.getTime() + k),
+          cost: { total: 1 },
+          usage: {
+            inputTokens: huge,
+            outputTokens: 2 ** 32 - 1,
+            cacheReadTokens: 0,
+            cacheWriteTokens: 0,
+            reasoningTokens: 0,
+            images: 0,
+          },
+        }),
+      ),
+    );
+    const whale = await spendRollup(ctx.store, {
+      projectId: "proj_blocks_huge",
+      from: day,
+      to: at("2026-12-15T00:00:00Z"),
+      bucket: "day",
+      groupBy: ["user"],
+    });
+    expect(whale).toEqual([
+      expect.objectContaining({
+        user: "whale",
+        requests: 2,
+        inputTokens: 2 * huge,
+        outputTokens: 2 * (2 ** 32 - 1),
+        costNanos: 2n,
+      }),
+    ]);
   });
 
   it("covers all projects without projectId, and rejects bad input by name", async () => {

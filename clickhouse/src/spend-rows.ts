@@ -5,8 +5,9 @@ import { wideAt } from "./native-format.ts";
 import type { RollupDimension, SpendRow } from "./rollups.ts";
 import type { NativeBlockColumn, NativeBlocksResult } from "./sql.ts";
 
-// Result column types. Counters are UInt64 (sums of UInt64); money may be UInt128 (exact sums).
-const COUNT = /^UInt64$/;
+// Result column types. Counters are UInt64 (sums of UInt64), or UInt32 saturated at 2^32 - 1 (see
+// SATURATED); money is UInt64 or UInt128 (exact sums).
+const COUNT = /^UInt(32|64)$/;
 const MONEY = /^UInt(64|128)$/;
 const COUNTERS = [
   "requests",
@@ -43,6 +44,20 @@ export function spendColumnTypes(groupBy: readonly RollupDimension[]): SpendColu
 }
 
 const TWO_POW_32 = 4_294_967_296;
+
+/**
+ * A counter sent as `toUInt32(least(x, SATURATED))`: this value may stand for a larger one, so the
+ * rows cannot be built from it ({@link CounterOverflowError}; query again with UInt64 counters).
+ */
+export const SATURATED = 4_294_967_295;
+
+/** A saturated UInt32 counter was read: the result must be read again with UInt64 counters. */
+export class CounterOverflowError extends Error {
+  constructor(column: string) {
+    super(`counter ${column} reached ${SATURATED}: read it as UInt64`);
+    this.name = "CounterOverflowError";
+  }
+}
 const MAX_SAFE_HIGH = 2 ** 21; // high 32-bit word of a value above 2^53 - 1 is at least 2^21
 
 type Column<K extends NativeBlockColumn["kind"]> = Extract<NativeBlockColumn, { kind: K }>;
@@ -67,10 +82,16 @@ export function buildSpendRows(
 
 function sumBlock(block: Block, groupBy: readonly RollupDimension[], sums: Sums, out: SpendRow[]): void {
   const c = block.columns;
-  const buckets = (c.bucket as Column<"numbers">).values;
+  // UInt32 seconds (checked by type).
+  const buckets = (c.bucket as Column<"numbers">).view;
   const dims = groupBy.map((d) => c[`dim_${d}`] as Column<"dictionary">);
-  // Counters are UInt64 (checked by type): two 32-bit words each.
-  const counters = COUNTERS.map((name) => (c[name] as Column<"wide">).view);
+  // Counters are all UInt32 (4 bytes each) or all UInt64 (two 32-bit words each).
+  const narrow = c.requests.kind === "numbers";
+  const counters = COUNTERS.map((name) => {
+    const column = c[name];
+    if (column.kind === (narrow ? "numbers" : "wide") && "view" in column) return column.view;
+    throw new RangeError("counters of different widths");
+  });
   const cost = c.cost_nanos as Column<"wide">;
   const saved = c.saved_nanos as Column<"wide">;
   const counts = sums.counts;
@@ -78,7 +99,7 @@ function sumBlock(block: Block, groupBy: readonly RollupDimension[], sums: Sums,
   let costSum = sums.cost;
   let savedSum = sums.saved;
   for (let i = 0; i < block.rows; i++) {
-    const seconds = buckets[i] as number;
+    const seconds = buckets.getUint32(i * 4, true);
     let same = sums.open && seconds === sums.seconds;
     for (let d = 0; same && d < dims.length; d++) {
       const column = dims[d] as Column<"dictionary">;
@@ -99,11 +120,18 @@ function sumBlock(block: Block, groupBy: readonly RollupDimension[], sums: Sums,
         sums.dims[d] = column.dictionary[column.indexes[i] as number] as string;
       }
     }
-    const at = i * 8;
-    for (let k = 0; k < counters.length; k++) {
-      const view = counters[k] as DataView;
-      counts[k] =
-        (counts[k] as number) + view.getUint32(at + 4, true) * TWO_POW_32 + view.getUint32(at, true);
+    if (narrow) {
+      for (let k = 0; k < counters.length; k++) {
+        const value = (counters[k] as DataView).getUint32(i * 4, true);
+        if (value === SATURATED) throw new CounterOverflowError(COUNTERS[k] as string);
+        counts[k] = (counts[k] as number) + value;
+      }
+    } else {
+      for (let k = 0; k < counters.length; k++) {
+        const view = counters[k] as DataView;
+        counts[k] =
+          (counts[k] as number) + view.getUint32(i * 8 + 4, true) * TWO_POW_32 + view.getUint32(i * 8, true);
+      }
     }
     costSum = addExact(costSum, cost, i);
     savedSum = addExact(savedSum, saved, i);
