@@ -53,8 +53,8 @@ export const SATURATED = 4_294_967_295;
 
 /** A saturated UInt32 counter was read: the result must be read again with UInt64 counters. */
 export class CounterOverflowError extends Error {
-  constructor(column: string) {
-    super(`counter ${column} reached ${SATURATED}: read it as UInt64`);
+  constructor() {
+    super(`a counter reached ${SATURATED}: read the counters as UInt64`);
     this.name = "CounterOverflowError";
   }
 }
@@ -87,17 +87,16 @@ function sumBlock(block: Block, groupBy: readonly RollupDimension[], sums: Sums,
   const dims = groupBy.map((d) => c[`dim_${d}`] as Column<"dictionary">);
   // Counters are all UInt32 (4 bytes each) or all UInt64 (two 32-bit words each).
   const narrow = c.requests.kind === "numbers";
-  const counters = COUNTERS.map((name) => {
+  // One named view per counter: a loop over an array of DataViews cost ~5x more (V8 does not
+  // specialize the reads), so the additions below are written out.
+  const [v0, v1, v2, v3, v4, v5, v6, v7] = COUNTERS.map((name) => {
     const column = c[name];
     if (column.kind === (narrow ? "numbers" : "wide") && "view" in column) return column.view;
     throw new RangeError("counters of different widths");
-  });
+  }) as [DataView, DataView, DataView, DataView, DataView, DataView, DataView, DataView];
   const cost = c.cost_nanos as Column<"wide">;
   const saved = c.saved_nanos as Column<"wide">;
   const counts = sums.counts;
-  // Money sums in locals while they are numbers (a field would box every new value).
-  let costSum = sums.cost;
-  let savedSum = sums.saved;
   for (let i = 0; i < block.rows; i++) {
     const seconds = buckets.getUint32(i * 4, true);
     let same = sums.open && seconds === sums.seconds;
@@ -107,53 +106,32 @@ function sumBlock(block: Block, groupBy: readonly RollupDimension[], sums: Sums,
       same = column.dictionary[column.indexes[i] as number] === sums.dims[d];
     }
     if (!same) {
-      if (sums.open) {
-        sums.cost = costSum;
-        sums.saved = savedSum;
-        out.push(sums.row());
-      }
+      if (sums.open) out.push(sums.row());
       sums.start(seconds);
-      costSum = 0;
-      savedSum = 0;
       for (let d = 0; d < dims.length; d++) {
         const column = dims[d] as Column<"dictionary">;
         sums.dims[d] = column.dictionary[column.indexes[i] as number] as string;
       }
     }
-    if (narrow) {
-      for (let k = 0; k < counters.length; k++) {
-        const value = (counters[k] as DataView).getUint32(i * 4, true);
-        if (value === SATURATED) throw new CounterOverflowError(COUNTERS[k] as string);
-        counts[k] = (counts[k] as number) + value;
-      }
-    } else {
-      for (let k = 0; k < counters.length; k++) {
-        const view = counters[k] as DataView;
-        counts[k] =
-          (counts[k] as number) + view.getUint32(i * 8 + 4, true) * TWO_POW_32 + view.getUint32(i * 8, true);
-      }
-    }
-    costSum = addExact(costSum, cost, i);
-    savedSum = addExact(savedSum, saved, i);
+    counts[0] = (counts[0] as number) + counter(v0, narrow, i);
+    counts[1] = (counts[1] as number) + counter(v1, narrow, i);
+    counts[2] = (counts[2] as number) + counter(v2, narrow, i);
+    counts[3] = (counts[3] as number) + counter(v3, narrow, i);
+    counts[4] = (counts[4] as number) + counter(v4, narrow, i);
+    counts[5] = (counts[5] as number) + counter(v5, narrow, i);
+    counts[6] = (counts[6] as number) + counter(v6, narrow, i);
+    counts[7] = (counts[7] as number) + counter(v7, narrow, i);
+    sums.addMoney(COST, cost, i);
+    sums.addMoney(SAVED, saved, i);
   }
-  sums.cost = costSum;
-  sums.saved = savedSum;
 }
 
-/** `sum` plus value `i` of a money column, exact: numbers while below 2^53, bigints beyond. */
-function addExact(sum: number | bigint, column: Column<"wide">, i: number): number | bigint {
-  const view = column.view;
-  const at = i * column.width * 4;
-  const high = view.getUint32(at + 4, true);
-  if (
-    typeof sum === "number" &&
-    high < MAX_SAFE_HIGH &&
-    (column.width === 2 || (view.getUint32(at + 8, true) | view.getUint32(at + 12, true)) === 0)
-  ) {
-    const total = sum + high * TWO_POW_32 + view.getUint32(at, true);
-    if (total <= Number.MAX_SAFE_INTEGER) return total;
-  }
-  return BigInt(sum) + BigInt(wideAt(column, i));
+/** Value `i` of a counter: UInt32 (`narrow`; a {@link SATURATED} one throws) or UInt64. */
+function counter(view: DataView, narrow: boolean, i: number): number {
+  if (!narrow) return view.getUint32(i * 8 + 4, true) * TWO_POW_32 + view.getUint32(i * 8, true);
+  const value = view.getUint32(i * 4, true);
+  if (value === SATURATED) throw new CounterOverflowError();
+  return value;
 }
 
 /** Makes one row from its values; dimension values in `groupBy` order. */
@@ -208,6 +186,9 @@ function rowLiteral(groupBy: readonly RollupDimension[]): RowLiteral {
   return literal;
 }
 
+const COST = 0;
+const SAVED = 1;
+
 /** The group being added up: its key (bucket and dimension values) and running sums. */
 class Sums {
   open = false;
@@ -215,8 +196,10 @@ class Sums {
   bucket: Date = new Date(0);
   readonly dims: string[];
   readonly counts = new Float64Array(COUNTERS.length);
-  cost: number | bigint = 0;
-  saved: number | bigint = 0;
+  // Money (cost, saved) as exact numbers in a typed array (a number variable or field would box
+  // each new sum), plus bigints for what went past 2^53 - 1 (rare).
+  readonly money = new Float64Array(2);
+  readonly #beyond: [bigint, bigint] = [0n, 0n];
   readonly #literal: RowLiteral;
   // One Date per distinct bucket, shared by its rows.
   readonly #dates = new Map<number, Date>();
@@ -237,9 +220,30 @@ class Sums {
     }
     this.open = true;
     this.seconds = seconds;
-    this.counts.fill(0);
-    this.cost = 0;
-    this.saved = 0;
+    for (let k = 0; k < this.counts.length; k++) this.counts[k] = 0;
+    this.money[COST] = 0;
+    this.money[SAVED] = 0;
+    this.#beyond[COST] = 0n;
+    this.#beyond[SAVED] = 0n;
+  }
+
+  /** Adds value `i` of a money column to sum `m`, exactly. */
+  addMoney(m: typeof COST | typeof SAVED, column: Column<"wide">, i: number): void {
+    const view = column.view;
+    const at = i * column.width * 4;
+    const high = view.getUint32(at + 4, true);
+    if (
+      high < MAX_SAFE_HIGH &&
+      (column.width === 2 || (view.getUint32(at + 8, true) | view.getUint32(at + 12, true)) === 0)
+    ) {
+      const total = (this.money[m] as number) + high * TWO_POW_32 + view.getUint32(at, true);
+      if (total <= Number.MAX_SAFE_INTEGER) {
+        this.money[m] = total;
+        return;
+      }
+    }
+    this.#beyond[m] += toBigInt(this.money[m] as number) + BigInt(wideAt(column, i));
+    this.money[m] = 0;
   }
 
   row(): SpendRow {
@@ -253,13 +257,36 @@ class Sums {
       small(counts[3] as number),
       small(counts[4] as number),
       small(counts[5] as number),
-      BigInt(this.cost),
+      this.#total(COST),
       small(counts[6] as number),
       small(counts[7] as number),
-      // Most rows saved nothing: the shared 0n, not a new bigint each.
-      this.saved === 0 ? 0n : BigInt(this.saved),
+      this.#total(SAVED),
     );
   }
+
+  #total(m: typeof COST | typeof SAVED): bigint {
+    const sum = this.money[m] as number;
+    const beyond = this.#beyond[m];
+    // Most rows saved nothing: the shared 0n, not a new bigint each.
+    if (sum === 0 && beyond === 0n) return 0n;
+    return beyond === 0n ? toBigInt(sum) : beyond + toBigInt(sum);
+  }
+}
+
+// A bigint from an exact number through a 64-bit typed array: several times cheaper than
+// BigInt(number), which V8 runs out of line (~14 ms vs ~4 ms for 195k rows).
+const scratch = new ArrayBuffer(8);
+const scratchWords = new Uint32Array(scratch);
+const scratchBig = new BigUint64Array(scratch);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** `value` (an integer in [0, 2^53)) as a bigint. */
+function toBigInt(value: number): bigint {
+  if (!LITTLE_ENDIAN) return BigInt(value);
+  const low = value >>> 0;
+  scratchWords[0] = low;
+  scratchWords[1] = (value - low) / TWO_POW_32;
+  return scratchBig[0] as bigint;
 }
 
 /**
