@@ -39,6 +39,8 @@ const { values: args } = parseArgs({
     batch: { type: "string", default: "100" },
     concurrency: { type: "string", default: "8" },
     phases: { type: "string", default: "ingest,raw,full,lag,rss" },
+    // The writer's flush interval (GENLEDGER_WRITER_FLUSH_INTERVAL_MS); default: the writer's own.
+    "flush-ms": { type: "string" },
     // For --phases rss-ingest: generations per second.
     rate: { type: "string", default: "1000" },
   },
@@ -308,7 +310,8 @@ async function main(): Promise<void> {
     },
     insertSpans: (spans, options) => base.insertSpans(spans, options),
   };
-  const writer = createWriter({ spool, sink, metrics });
+  const flushIntervalMs = args["flush-ms"] === undefined ? undefined : Number(args["flush-ms"]);
+  const writer = createWriter({ spool, sink, metrics, ...(flushIntervalMs ? { flushIntervalMs } : {}) });
   const collector = createCollector({
     config: resolveCollectorConfig({
       port: 0,
