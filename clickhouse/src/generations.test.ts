@@ -1,5 +1,5 @@
 import type { Generation } from "@genledger/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { z } from "zod";
 import { InvalidInputError } from "./errors.ts";
 import { generationToRow, rowVersion } from "./generation-row.ts";
@@ -210,6 +210,10 @@ describe("insertGenerations / getGeneration", () => {
       makeGeneration({ projectId: "proj_dup3", status: "pending" }),
       makeGeneration({ projectId: "proj_dup3", cost: { total: 3_000 } }),
     ];
+    // A background merge would collapse the version-1 copies counted below into the real rows
+    // (ReplacingMergeTree): hold merges while counting physical rows.
+    await execute(ctx.store, "SYSTEM STOP MERGES generations");
+    onTestFinished(() => execute(ctx.store, "SYSTEM START MERGES generations"));
     await insertGenerations(ctx.store, batch, { dedupToken: "spool-segment-17" });
     // Simulate a second writer that cannot see the first one's rows: bypass the skip check and
     // replay the exact insert with the same token.
