@@ -17,8 +17,12 @@ import {
   mapSpans,
 } from "@genledger/collector";
 import { Generation } from "@genledger/core";
+import { z } from "zod";
 import { generationToLine, rowVersion } from "../clickhouse/src/generation-row.ts";
+import { loadQuery } from "../clickhouse/src/queries.ts";
 import { buildTemplate, instantiate } from "./ingest-payload.ts";
+
+const RankRow = z.object({ id: z.string(), rank: z.coerce.number() });
 
 const { values: args } = parseArgs({
   options: { rows: { type: "string", default: "10000" }, rounds: { type: "string", default: "5" } },
@@ -68,6 +72,15 @@ try {
     await stage("zod Generation.parse", () => gens.map((g) => Generation.parse(g)));
     await stage("generationToLine", () => gens.map((g) => generationToLine(g, rowVersion(g.status))));
     await stage("prepareGenerations (zod + line)", () => clickhouse.prepareGenerations(gens));
+    const prepared = clickhouse.prepareGenerations(gens.map((g) => ({ ...g, id: `${g.id}_lines` })));
+    await stage("stored-rank check query", () =>
+      clickhouse.queryRows(store, loadQuery("existing-ranks"), RankRow, { ids: prepared.ids }),
+    );
+    await stage("engine insert of prepared lines", () =>
+      clickhouse.insertLines(store, "generations", prepared.lines, {
+        input_format_json_read_objects_as_strings: 1,
+      }),
+    );
     await stage("insertGenerations (all of it)", () => clickhouse.insertGenerations(store, gens));
     await stage("insertSpans (all of it)", () => clickhouse.insertSpans(store, storedSpans));
   }
