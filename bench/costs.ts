@@ -24,6 +24,7 @@ import {
   spendInWindows,
   spikeWindows,
 } from "../clickhouse/src/index.ts";
+import { settleMerges } from "./settle.ts";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -95,15 +96,7 @@ async function seed(store: Store, count: number): Promise<void> {
  * per 1M-row chunk, where steady-state production has long since merged its small inserts.
  */
 async function settle(store: Store): Promise<void> {
-  const idle = async () => {
-    const start = Date.now();
-    while (Date.now() - start < 300_000) {
-      const [row] = await queryRows(store, "SELECT count() AS n FROM system.merges", Count);
-      if ((row?.n ?? 0) === 0) return;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-  };
-  await idle();
+  await settleMerges(store, 300_000);
   // OPTIMIZE is a no-op while a merge of the table runs, hence the wait before.
   for (const table of [
     "generation_rollups_hourly",
@@ -114,7 +107,7 @@ async function settle(store: Store): Promise<void> {
   ]) {
     await execute(store, `OPTIMIZE TABLE ${table} FINAL`);
   }
-  await idle();
+  await settleMerges(store, 300_000);
 }
 
 /** Median and best of `RUNS` runs after a warm-up (the best shows the query without contention). */

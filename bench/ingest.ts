@@ -31,6 +31,7 @@ import {
 import { createBlobStore } from "@genledger/core";
 import { KEY, startLoad } from "./ingest-load.ts";
 import { buildTemplate, instantiate } from "./ingest-payload.ts";
+import { settleMerges } from "./settle.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -128,20 +129,6 @@ async function rawInsert(
 
 /** CPU per generation of the last ingestOnly run, µs. */
 let ingestCpuUs = Number.NaN;
-
-/** Waits (at most 2 minutes) until ClickHouse runs no merge. */
-async function settleMerges(store: Store): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    const result = await store.client.query({
-      query: "SELECT count() AS n FROM system.merges",
-      format: "JSONEachRow",
-    });
-    const [row] = await result.json<{ n: string }>();
-    if (Number(row?.n ?? 0) === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-}
 
 /** CPU time of this process (all threads: chDB's too) since `before`, in µs. */
 function cpuSince(before: NodeJS.CpuUsage): number {
@@ -355,7 +342,7 @@ async function main(): Promise<void> {
       `raw insert, engine alone (the same rows serialized beforehand, only the inserts timed): ${raws.engine.toFixed(0)} generations/s, ${raws.engineCpuUs.toFixed(0)} µs CPU each`,
     );
     // Let the merges the raw inserts started finish, so their CPU is not charged to the next phase.
-    await settleMerges(store);
+    await settleMerges(store, 120_000, 1_000);
 
     if (!phases.has("full")) return;
     // Full load.

@@ -17,6 +17,7 @@ import {
   queryRows,
   spendRollup,
 } from "../clickhouse/src/index.ts";
+import { settleMerges } from "./settle.ts";
 import { createGenerationSource } from "./store-data.ts";
 
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -80,13 +81,7 @@ async function activeParts(): Promise<number> {
 }
 const partsAfterLoad = await activeParts();
 // Let background merges settle (at most 2 minutes) so reads see a steady state.
-const settleStart = performance.now();
-while (performance.now() - settleStart < 120_000) {
-  const [merging] = await queryRows(store, "SELECT count() AS n FROM system.merges", Count);
-  if ((merging?.n ?? 0) === 0) break;
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
-}
-const settleMs = performance.now() - settleStart;
+const settleMs = await settleMerges(store, 120_000);
 
 const random = (() => {
   let a = 7;

@@ -1,11 +1,5 @@
 import type { Server } from "node:http";
-import {
-  findApiKey,
-  insertPreparedGenerations,
-  insertPreparedSpans,
-  markAbandoned,
-  type Store,
-} from "@genledger/clickhouse";
+import { findApiKey, type Store } from "@genledger/clickhouse";
 import {
   collectorConfigFromEnv,
   createCollector,
@@ -18,6 +12,7 @@ import {
 import type { BlobStore, KvStore } from "@genledger/core";
 import type { Config } from "@genledger/core/env";
 import { createAlertEvaluator } from "../../collector/src/alerts/evaluator.ts";
+import { clickHouseMarkAbandoned, clickHouseSink } from "../../collector/src/writer/clickhouse-sink.ts";
 import { closeServer, listen } from "./listen.ts";
 import type { Step } from "./shutdown.ts";
 
@@ -62,10 +57,7 @@ export async function startCollectorSide(
   try {
     const writer = createWriter({
       spool,
-      sink: {
-        insertGenerations: (generations, options) => insertPreparedGenerations(store, generations, options),
-        insertSpans: (spans, options) => insertPreparedSpans(store, spans, options),
-      },
+      sink: clickHouseSink(store),
       batchRows: config.writerBatchRows,
       flushIntervalMs: config.writerFlushIntervalMs,
       metrics,
@@ -76,7 +68,7 @@ export async function startCollectorSide(
       () => writer.stop({ drain: true, timeoutMs: 60_000 }),
     ]);
     const sweeper = createSweeper({
-      markAbandoned: (options) => markAbandoned(store, options),
+      markAbandoned: clickHouseMarkAbandoned(store),
       pendingTimeoutMs: config.pendingTimeout,
       metrics,
       logger: logger.child({ component: "sweeper" }),

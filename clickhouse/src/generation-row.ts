@@ -157,67 +157,18 @@ export const LINE_SETTINGS = { input_format_json_read_objects_as_strings: 1 } as
  * collector's spool. Throws on a line that is not such a row.
  */
 export function lineToGeneration(line: string): Generation {
-  const row = JSON.parse(line) as Record<string, unknown>;
-  const num = (name: string) => {
-    const value = row[name];
-    if (typeof value !== "number") throw new RangeError(`generation line: ${name} is not a number`);
-    return value;
-  };
-  const text = (name: string) => {
-    const value = row[name];
-    if (typeof value !== "string") throw new RangeError(`generation line: ${name} is not a string`);
-    return value;
-  };
-  const finishedAt = row.finished_at;
+  const parsed = LineRow.safeParse(JSON.parse(line));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RangeError(`generation line: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`);
+  }
+  const row = parsed.data;
+  // Lines of generationToRow carry the bodies as JSON text, lines of generationToLine as objects.
+  const body = (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value);
   return {
-    id: text("id"),
-    projectId: text("project_id"),
-    status: text("status") as GenerationStatus,
-    operation: text("operation") as Generation["operation"],
-    userId: text("user_id"),
-    sessionId: text("session_id"),
-    functionId: text("function_id"),
-    tags: row.tags as string[],
-    metadata: row.metadata as Record<string, string>,
-    provider: text("provider"),
-    model: text("model"),
-    responseModel: text("response_model"),
-    prompt: Prompt.parse(typeof row.prompt === "string" ? JSON.parse(row.prompt) : row.prompt),
-    output: Output.parse(typeof row.output === "string" ? JSON.parse(row.output) : row.output),
-    finishReason: text("finish_reason"),
-    usage: {
-      inputTokens: num("input_tokens"),
-      outputTokens: num("output_tokens"),
-      cacheReadTokens: num("cache_read_tokens"),
-      cacheWriteTokens: num("cache_write_tokens"),
-      reasoningTokens: num("reasoning_tokens"),
-      images: num("images"),
-    },
-    cost: row.has_cost
-      ? {
-          total: num("cost_total"),
-          input: num("cost_input"),
-          output: num("cost_output"),
-          cacheRead: num("cost_cache_read"),
-          cacheWrite: num("cost_cache_write"),
-          reasoning: num("cost_reasoning"),
-          image: num("cost_image"),
-        }
-      : null,
-    unpriced: row.unpriced === true,
-    priceEntry: text("price_entry"),
-    cacheHit: row.cache_hit === true,
-    cacheSourceId: text("cache_source_id"),
-    costSavedNanos: num("cost_saved_nanos"),
-    warnings: row.warnings as string[],
-    redactions: row.redactions as string[],
-    startedAt: fromChTime(text("started_at")),
-    finishedAt: typeof finishedAt === "string" ? fromChTime(finishedAt) : null,
-    latencyMs: row.latency_ms as number | null,
-    ttftMs: row.ttft_ms as number | null,
-    traceId: text("trace_id"),
-    spanId: text("span_id"),
-    error: row.error as string | null,
+    ...baseToDomain(row),
+    prompt: Prompt.parse(body(row.prompt)),
+    output: Output.parse(body(row.output)),
   };
 }
 
@@ -271,6 +222,27 @@ const BaseRow = z.object({
   error: z.string().nullable(),
 });
 
+/** A generation line as the collector spools it: the `record_json` fields, UInt64 as numbers, and the bodies. */
+const n = z.number();
+const LineRow = BaseRow.extend({
+  input_tokens: n,
+  output_tokens: n,
+  cache_read_tokens: n,
+  cache_write_tokens: n,
+  reasoning_tokens: n,
+  images: n,
+  cost_total: n,
+  cost_input: n,
+  cost_output: n,
+  cost_cache_read: n,
+  cost_cache_write: n,
+  cost_reasoning: n,
+  cost_image: n,
+  cost_saved_nanos: n,
+  prompt: z.unknown(),
+  output: z.unknown(),
+});
+
 /** A `generations` row as read by getGeneration. */
 export const GenerationRow = z.object({ record_json: z.string(), prompt: z.string(), output: z.string() });
 /** A `generations` row as read by listGenerations. */
@@ -305,7 +277,10 @@ function parseRecord(text: string): z.infer<typeof BaseRow> {
   throw new RangeError(`record_json: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`);
 }
 
-function baseToDomain(row: z.infer<typeof BaseRow>): Omit<Generation, "prompt" | "output"> {
+/** The fields both a `record_json` object (UInt64 as strings) and a generation line (numbers) hold. */
+type RecordFields = z.infer<typeof BaseRow> | z.infer<typeof LineRow>;
+
+function baseToDomain(row: RecordFields): Omit<Generation, "prompt" | "output"> {
   return {
     id: row.id,
     projectId: row.project_id,
@@ -360,7 +335,7 @@ function baseToDomain(row: z.infer<typeof BaseRow>): Omit<Generation, "prompt" |
  * A UInt64 column value as a number. Domain counts and nano-dollar amounts are capped at 2^53 - 1
  * by the core schema, so they convert exactly; anything else is a corrupt row.
  */
-export function toNumber(text: string): number {
+export function toNumber(text: string | number): number {
   const value = Number(text);
   if (!Number.isSafeInteger(value) || value < 0)
     throw new RangeError(`not a safe unsigned integer: "${text}"`);

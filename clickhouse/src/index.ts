@@ -168,7 +168,7 @@ export {
   StoredSpan,
 } from "./spans.ts";
 export type { ColumnTypes, Params } from "./sql.ts";
-export { execute, insertLines, insertRows, queryColumns, queryRows } from "./sql.ts";
+export { execute, insertLines, insertRows, queryRows } from "./sql.ts";
 export { createClickHouse } from "./store.ts";
 export type { Store } from "./store-types.ts";
 export type { SqlTarget } from "./template.ts";

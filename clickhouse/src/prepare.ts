@@ -4,10 +4,9 @@ import { Generation, statusRank } from "@genledger/core";
 import { z } from "zod";
 import { InvalidInputError } from "./errors.ts";
 import { generationToLine, rowVersion } from "./generation-row.ts";
+import { fromChTime, toChTime } from "./time.ts";
 
 export { lineToGeneration } from "./generation-row.ts";
-
-import { fromChTime, toChTime } from "./time.ts";
 
 /**
  * Generation rows validated, converted and serialized once, ready for {@link insertPreparedGenerations}:
@@ -40,12 +39,7 @@ export function prepareGeneration(
   writtenAt: number = Date.now(),
   field = "generation",
 ): PreparedGeneration {
-  const parsed = Generation.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InvalidInputError(`${field}.${issue?.path.join(".") ?? ""}`, issue?.message ?? "invalid");
-  }
-  const g = parsed.data;
+  const g = parseInput(Generation, input, field);
   return { id: g.id, rank: statusRank(g.status), line: generationToLine(g, rowVersion(g.status, writtenAt)) };
 }
 
@@ -108,12 +102,7 @@ export const SpanRow = z.object({
  * @throws {InvalidInputError} naming the invalid field (`field` prefixed to the path).
  */
 export function prepareSpan(input: unknown, field = "span"): string {
-  const parsed = StoredSpan.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InvalidInputError(`${field}.${issue?.path.join(".") ?? ""}`, issue?.message ?? "invalid");
-  }
-  const s = parsed.data;
+  const s = parseInput(StoredSpan, input, field);
   return JSON.stringify({
     project_id: s.projectId,
     trace_id: s.traceId,
@@ -132,7 +121,11 @@ export function prepareSpan(input: unknown, field = "span"): string {
 
 /** The span a line of {@link prepareSpan} holds (for tools and tests that read the spool). */
 export function lineToSpan(line: string): StoredSpan {
-  const row = SpanRow.parse(JSON.parse(line));
+  return spanRowToStored(SpanRow.parse(JSON.parse(line)));
+}
+
+/** A `spans` row (a spool line, or read back from ClickHouse) as a {@link StoredSpan}. */
+export function spanRowToStored(row: z.infer<typeof SpanRow>): StoredSpan {
   return {
     projectId: row.project_id,
     traceId: row.trace_id,
@@ -147,4 +140,12 @@ export function lineToSpan(line: string): StoredSpan {
     attributes: row.attributes,
     generationId: row.generation_id,
   };
+}
+
+/** `input` validated by `schema`. @throws {InvalidInputError} naming `field` and the path of the first issue. */
+function parseInput<S extends z.ZodType>(schema: S, input: unknown, field: string): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new InvalidInputError(`${field}.${issue?.path.join(".") ?? ""}`, issue?.message ?? "invalid");
 }

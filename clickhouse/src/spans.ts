@@ -1,8 +1,7 @@
 import type { InsertOptions } from "./generations.ts";
-import { prepareSpan, SpanRow, type StoredSpan } from "./prepare.ts";
+import { prepareSpan, SpanRow, type StoredSpan, spanRowToStored } from "./prepare.ts";
 import { insertLines, queryRows } from "./sql.ts";
 import type { Store } from "./store-types.ts";
-import { fromChTime } from "./time.ts";
 
 export { lineToSpan, prepareSpan, StoredSpan } from "./prepare.ts";
 
@@ -53,18 +52,5 @@ export async function getTraceSpans(
     SpanRow,
     { traceId, projectId: options.projectId ?? "" },
   );
-  return rows.map((row) => ({
-    projectId: row.project_id,
-    traceId: row.trace_id,
-    spanId: row.span_id,
-    parentSpanId: row.parent_span_id,
-    name: row.name,
-    kind: row.kind,
-    startTime: fromChTime(row.start_time),
-    endTime: fromChTime(row.end_time),
-    statusCode: row.status_code,
-    statusMessage: row.status_message,
-    attributes: row.attributes,
-    generationId: row.generation_id,
-  }));
+  return rows.map(spanRowToStored);
 }

@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { z } from "zod";
+import type { z } from "zod";
 import { QueryError } from "./errors.ts";
 import {
   decodeNative,
@@ -59,56 +59,8 @@ export async function queryRows<S extends z.ZodType>(
   });
 }
 
-/** ClickHouse types allowed per result column of {@link queryColumns}, e.g. `{ n: /^UInt64$/ }`. */
+/** ClickHouse types allowed per result column of {@link queryNative}, e.g. `{ n: /^UInt64$/ }`. */
 export type ColumnTypes = Record<string, RegExp>;
-
-const ColumnsDocument = z.object({
-  meta: z.array(z.object({ name: z.string(), type: z.string() })),
-  data: z.record(z.string(), z.array(z.unknown())),
-  rows: z.number().int().nonnegative(),
-});
-
-/**
- * Runs a SELECT for a large result and returns it column by column (`JSONColumnsWithMetadata`: one
- * JSON document, one array per column). Validation is per column rather than per value: zod checks
- * the document, and every expected column must be present with a ClickHouse type matching
- * `types` (ClickHouse guarantees each value has its column's type; 64-bit integers arrive as
- * strings). Several times cheaper than {@link queryRows} on tens of thousands of rows.
- */
-export async function queryColumns<T extends ColumnTypes>(
-  store: Store,
-  sql: string,
-  types: T,
-  params: Params = {},
-): Promise<{ [K in keyof T]: unknown[] } & { rows: number }> {
-  const query = renderSql(sql, storeTarget(store));
-  let document: unknown;
-  try {
-    const result = await store.client.query({
-      query,
-      query_params: params,
-      format: "JSONColumnsWithMetadata",
-    });
-    document = await result.json<unknown>();
-  } catch (error) {
-    throw wrapError(error, query);
-  }
-  const parsed = ColumnsDocument.safeParse(document);
-  const problem = parsed.success ? columnProblem(parsed.data, types) : parsed.error.issues[0]?.message;
-  if (!parsed.success || problem) {
-    throw new QueryError(`Unexpected result from ClickHouse: ${problem ?? "invalid"}`, {
-      code: "ROW_VALIDATION",
-      cause: parsed.success ? undefined : parsed.error,
-      statement: firstLine(query),
-    });
-  }
-  // An empty result may come without its column arrays (chDB sends `data: {}`): give each one.
-  const columns: Record<string, unknown[]> = {};
-  for (const name of Object.keys(types)) columns[name] = parsed.data.data[name] ?? [];
-  return { ...parsed.data.data, ...columns, rows: parsed.data.rows } as { [K in keyof T]: unknown[] } & {
-    rows: number;
-  };
-}
 
 /** Columns of {@link queryNative}, by name. */
 export type NativeColumns<T extends ColumnTypes> = { [K in keyof T]: NativeColumn } & { rows: number };
@@ -123,8 +75,8 @@ export interface NativeBlocksResult<T extends ColumnTypes> {
  * Runs a SELECT for a large result in ClickHouse's binary `Native` format and returns it column by
  * column (see {@link NativeColumn} for the JS type of each ClickHouse type). Validation is per
  * column: every expected column must be present with a ClickHouse type matching `types`; the format
- * guarantees each value has its column's type. Several times cheaper than {@link queryColumns}
- * on 100k+ rows (no JSON written nor parsed). `sql` must not end with a FORMAT clause.
+ * guarantees each value has its column's type. Several times cheaper than JSON results on 100k+
+ * rows (no JSON written nor parsed). `sql` must not end with a FORMAT clause.
  */
 export async function queryNative<T extends ColumnTypes>(
   store: Store,
@@ -223,18 +175,6 @@ function nativeColumnIndex(
     });
   }
   return index;
-}
-
-function columnProblem(document: z.infer<typeof ColumnsDocument>, types: ColumnTypes): string | null {
-  const meta = new Map(document.meta.map((m) => [m.name, m.type]));
-  for (const [name, pattern] of Object.entries(types)) {
-    const type = meta.get(name);
-    if (type === undefined) return `missing column ${name}`;
-    if (!pattern.test(type)) return `column ${name} has type ${type}, expected ${pattern}`;
-    if ((document.data[name]?.length ?? 0) !== document.rows)
-      return `column ${name} has not ${document.rows} values`;
-  }
-  return null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { prepareGeneration, prepareSpan } from "@genledger/clickhouse/prepare";
+import type { Generation } from "@genledger/core";
 import type { CollectorConfig } from "./config.ts";
 import type { Pricer } from "./mapping/cost.ts";
 import { mapSpans } from "./mapping/map-spans.ts";
@@ -9,6 +9,7 @@ import { METRIC, type MetricsRegistry } from "./metrics.ts";
 import type { DecodedSpan } from "./otlp/types.ts";
 import { policyFor } from "./redact/policy.ts";
 import { createRedactor, type Redactor, redactGeneration } from "./redact/redactor.ts";
+import { spoolBatch } from "./spool/batch.ts";
 import type { SpooledBatch } from "./spool/types.ts";
 
 /** Where accepted batches go: the durable spool (`spool.append` resolves after fsync). */
@@ -103,27 +104,20 @@ export function createIngestor(options: IngestorOptions): Ingestor {
         }
         for (const rule of mapped.spanRedactions) redactions.inc({ rule });
       }
-      const acknowledgedAt = Date.now();
-      const batch: SpooledBatch = { projectId, generations: { ids: [], ranks: [], lines: [] }, spans: [] };
-      const kept = [];
-      for (const generation of mapped.generations) {
-        try {
-          const row = prepareGeneration(generation, acknowledgedAt, `generation ${generation.id}`);
-          batch.generations.ids.push(row.id);
-          batch.generations.ranks.push(row.rank);
-          batch.generations.lines.push(row.line);
-          kept.push(generation);
-        } catch (error) {
-          notes.reject("invalid_record", `${(error as Error).message}; the span was rejected`);
-        }
-      }
-      for (const span of mapped.spans) {
-        try {
-          batch.spans.push(prepareSpan(span, `span ${span.spanId}`));
-        } catch (error) {
-          notes.note(`${(error as Error).message}; the span is left out of the trace view`);
-        }
-      }
+      const invalid = new Set<Generation>();
+      const batch = spoolBatch(
+        { projectId, generations: mapped.generations, spans: mapped.spans },
+        Date.now(),
+        (record) => {
+          if ("generation" in record) {
+            invalid.add(record.generation);
+            notes.reject("invalid_record", `${record.error.message}; the span was rejected`);
+          } else {
+            notes.note(`${record.error.message}; the span is left out of the trace view`);
+          }
+        },
+      );
+      const kept = mapped.generations.filter((generation) => !invalid.has(generation));
       if (batch.generations.lines.length > 0 || batch.spans.length > 0) await options.sink.append(batch);
       const rejected = notes.rejectedSpans;
       spansAccepted.inc(undefined, decoded.length - rejected);

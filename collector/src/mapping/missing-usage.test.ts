@@ -6,36 +6,10 @@ import type { AttributeValue, DecodedSpan } from "../otlp/types.ts";
 import { defaultPricer } from "./cost.ts";
 import { mapSpans } from "./map-spans.ts";
 import { IngestNotes } from "./notes.ts";
+import { MS, spanBuilder, T0 } from "./test-span.ts";
 
 const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
-const T0 = 1_750_000_000_000_000_000n;
-const MS = 1_000_000n;
-
-function span(
-  spanId: string,
-  name: string,
-  attributes: Record<string, AttributeValue>,
-  extra: Partial<DecodedSpan> = {},
-): DecodedSpan {
-  return {
-    traceId: TRACE,
-    spanId,
-    parentSpanId: "",
-    name,
-    kind: 1,
-    startTimeUnixNano: T0,
-    endTimeUnixNano: T0 + 1000n * MS,
-    attributes: Object.assign(Object.create(null), attributes),
-    events: [],
-    statusCode: 0,
-    statusMessage: "",
-    resource: Object.assign(Object.create(null), { "service.name": "checkout" }),
-    scopeName: "some.python.instrumentation",
-    scopeVersion: "",
-    oversize: [],
-    ...extra,
-  };
-}
+const span = spanBuilder(TRACE);
 
 function map(spans: DecodedSpan[]) {
   const notes = new IngestNotes();

@@ -1,26 +1,46 @@
 import { lineToGeneration, lineToSpan, prepareGeneration, prepareSpan } from "@genledger/clickhouse/prepare";
+import type { Generation } from "@genledger/core";
 import type { IngestBatch, SpooledBatch, SpoolSpan } from "./types.ts";
+
+/** A record {@link spoolBatch} could not prepare, with the reason. */
+export type InvalidRecord = { generation: Generation; error: Error } | { span: SpoolSpan; error: Error };
 
 /**
  * An ingest batch as the spool keeps it: every generation and span validated and serialized for
  * ClickHouse once. `acknowledgedAt` orders rows of one generation that share a status (the later
- * acknowledgement wins).
+ * acknowledgement wins). Without `onInvalid` the first invalid record throws, named by its index;
+ * with it, invalid records are left out and reported, named by their ID.
  * @throws {InvalidInputError} (of `@genledger/clickhouse`) naming the first invalid record and field.
  */
-export function spoolBatch(batch: IngestBatch, acknowledgedAt: number = Date.now()): SpooledBatch {
+export function spoolBatch(
+  batch: IngestBatch,
+  acknowledgedAt: number = Date.now(),
+  onInvalid?: (record: InvalidRecord) => void,
+): SpooledBatch {
   const spooled: SpooledBatch = {
     projectId: batch.projectId,
     generations: { ids: [], ranks: [], lines: [] },
     spans: [],
   };
   batch.generations.forEach((generation, index) => {
-    const row = prepareGeneration(generation, acknowledgedAt, `generations[${index}]`);
-    spooled.generations.ids.push(row.id);
-    spooled.generations.ranks.push(row.rank);
-    spooled.generations.lines.push(row.line);
+    try {
+      const field = onInvalid ? `generation ${generation.id}` : `generations[${index}]`;
+      const row = prepareGeneration(generation, acknowledgedAt, field);
+      spooled.generations.ids.push(row.id);
+      spooled.generations.ranks.push(row.rank);
+      spooled.generations.lines.push(row.line);
+    } catch (error) {
+      if (!onInvalid) throw error;
+      onInvalid({ generation, error: error as Error });
+    }
   });
   batch.spans.forEach((span, index) => {
-    spooled.spans.push(prepareSpan(span, `spans[${index}]`));
+    try {
+      spooled.spans.push(prepareSpan(span, onInvalid ? `span ${span.spanId}` : `spans[${index}]`));
+    } catch (error) {
+      if (!onInvalid) throw error;
+      onInvalid({ span, error: error as Error });
+    }
   });
   return spooled;
 }
