@@ -120,6 +120,12 @@ async function rollupsVsRaw(store: Store): Promise<Array<{ table: string; rollup
       `toString(toDate(started_at)), '|', ${all}`,
       "",
     ],
+    [
+      "generation_rollups_user_model_daily",
+      "toString(day), '|', user_id, '|', model",
+      "toString(toDate(started_at)), '|', user_id, '|', model",
+      "",
+    ],
     ["generation_rollups_dims_hourly", `toString(hour), '|', ${dims}`, `${hour}, '|', ${dims}`, ""],
     [
       "generation_rollups_users_daily",

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { InvalidInputError } from "./errors.ts";
 import { generationToRow, rowVersion } from "./generation-row.ts";
 import { getGeneration, insertGenerations, markAbandoned } from "./generations.ts";
-import { reconcileRollups, spendRollup } from "./rollups.ts";
+import { reconcileRollups, type SpendRow, spendRollup } from "./rollups.ts";
 import { execute, insertRows, queryRows } from "./sql.ts";
 import { makeGeneration, openTempStore } from "./test-store.ts";
 
@@ -101,12 +101,20 @@ function everyField(): Generation {
 
 const DAY = { from: new Date("2026-11-01T00:00:00Z"), to: new Date("2026-11-08T00:00:00Z") };
 
+/** A project's totals over DAY, checked equal in every rollup spendRollup reads. */
 async function spend(projectId: string): Promise<{ requests: number; costNanos: bigint }> {
-  const rows = await spendRollup(ctx.store, { projectId, ...DAY, bucket: "day", groupBy: [] });
-  return {
+  const total = (rows: SpendRow[]) => ({
     requests: rows.reduce((n, r) => n + r.requests, 0),
     costNanos: rows.reduce((n, r) => n + r.costNanos, 0n),
-  };
+  });
+  const query = { projectId, ...DAY };
+  // No dimension: the user x model daily rollup; by status: the main daily one; per hour: the hourly one.
+  const userModel = total(await spendRollup(ctx.store, { ...query, bucket: "day", groupBy: [] }));
+  expect(total(await spendRollup(ctx.store, { ...query, bucket: "day", groupBy: ["status"] }))).toEqual(
+    userModel,
+  );
+  expect(total(await spendRollup(ctx.store, { ...query, bucket: "hour", groupBy: [] }))).toEqual(userModel);
+  return userModel;
 }
 
 describe("insertGenerations / getGeneration", () => {

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { SchemaNewerThanCodeError } from "./errors.ts";
+import { insertGenerations } from "./generations.ts";
 import { appliedMigrations, loadMigrations, migrate, migrateDown } from "./migrations.ts";
 import { applyRetention, currentRetention } from "./retention.ts";
+import { spendRollup } from "./rollups.ts";
 import { execute, queryRows } from "./sql.ts";
-import { openTempStore } from "./test-store.ts";
+import { makeGeneration, openTempStore } from "./test-store.ts";
 
 const Table = z.object({ name: z.string() });
 const CreateRow = z.object({ q: z.string() });
@@ -74,6 +76,42 @@ describe("migrations", () => {
     expect(await tables()).toEqual(expect.arrayContaining(["generations", "spans", "api_keys"]));
   });
 
+  it("backfills the user x model daily rollup from what the main daily rollup already holds (0025)", async () => {
+    await migrateDown(ctx.store, 24);
+    expect(await tables()).not.toContain("generation_rollups_user_model_daily");
+    const day = new Date("2026-09-14T00:00:00Z");
+    const g = (userId: string, model: string, provider: string, minutes: number, total: number) =>
+      makeGeneration({
+        projectId: "proj_backfill",
+        userId,
+        model,
+        provider,
+        functionId: minutes % 2 ? "chat" : "search",
+        startedAt: new Date(day.getTime() + minutes * 60_000),
+        cost: { total },
+      });
+    // Two providers and functions for one user x model: two main rollup rows, one answer.
+    await insertGenerations(ctx.store, [
+      g("ana", "llama-3", "groq", 1, 5),
+      g("ana", "llama-3", "together", 2, 7),
+      g("bo", "llama-3", "groq", 3, 11),
+    ]);
+    await migrate(ctx.store);
+    const query = { projectId: "proj_backfill", from: day, to: new Date(day.getTime() + 86_400_000) };
+    const rows = await spendRollup(ctx.store, { ...query, bucket: "day", groupBy: ["user", "model"] });
+    expect(rows.map((r) => [r.user, r.model, r.requests, r.costNanos]).sort()).toEqual([
+      ["ana", "llama-3", 2, 12n],
+      ["bo", "llama-3", 1, 11n],
+    ]);
+    // New generations reach it through its view, added to the backfilled rows.
+    await insertGenerations(ctx.store, [g("ana", "llama-3", "groq", 4, 100)]);
+    const after = await spendRollup(ctx.store, { ...query, bucket: "day", groupBy: ["user"] });
+    expect(after.map((r) => [r.user, r.requests, r.costNanos]).sort()).toEqual([
+      ["ana", 3, 112n],
+      ["bo", 1, 11n],
+    ]);
+  });
+
   it("refuses a database migrated by a newer genledger", async () => {
     await execute(
       ctx.store,
@@ -111,9 +149,14 @@ describe("retention", () => {
     );
     expect(generations).toMatch(/\) ENGINE = .*TTL toDateTime\(started_at\) \+ toIntervalDay\(90\)/s);
     expect(await createQuery("spans")).toMatch(/TTL toDateTime\(start_time\) \+ toIntervalDay\(90\)/);
-    expect(await createQuery("generation_rollups_daily")).toMatch(
-      /TTL toDateTime\(day\) \+ toIntervalDay\(400\)/,
-    );
+    for (const [table, column] of [
+      ["generation_rollups_daily", "day"],
+      ["generation_rollups_user_model_daily", "day"],
+    ]) {
+      expect(await createQuery(table as string)).toMatch(
+        new RegExp(`TTL toDateTime\\(${column}\\) \\+ toIntervalDay\\(400\\)`),
+      );
+    }
     expect(await currentRetention(ctx.store)).toEqual({ rawDays: 90, textDays: 30, rollupDays: 400 });
 
     await applyRetention(ctx.store, { textDays: 0 });

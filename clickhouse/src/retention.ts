@@ -18,6 +18,7 @@ const ROW_TTLS: Record<Exclude<DataClass, "textDays">, Array<[table: string, col
   rollupDays: [
     ["generation_rollups_hourly", "hour"],
     ["generation_rollups_daily", "day"],
+    ["generation_rollups_user_model_daily", "day"],
   ],
 };
 

@@ -158,7 +158,7 @@ describe("costReport", () => {
     expect(r.rows.reduce((s, x) => s + x.costNanos, 0n)).toBe(r.totals.costNanos);
   });
 
-  it("groups by user from the per-user table, and by user with a model filter from the main one", async () => {
+  it("groups by user from the per-user table, and by user with a model filter from the user x model one", async () => {
     const from = start;
     const to = start + 20 * DAY;
     const cur = (g: Generation) => g.projectId === "p1" && inRange(g, from, to);

@@ -145,6 +145,8 @@ function sourceFor(query: CostQuery, dayAligned: boolean, dimension: CostDimensi
   if (needs.has("user")) {
     const onlyUser = [...needs].every((d) => d === "user");
     if (onlyUser && !hourly) return { table: "generation_rollups_users_daily", time: "day" };
+    const userModel = [...needs].every((d) => d === "user" || d === "model");
+    if (userModel && !hourly) return { table: "generation_rollups_user_model_daily", time: "day" };
     return hourly
       ? { table: "generation_rollups_hourly", time: "hour" }
       : { table: "generation_rollups_daily", time: "day" };

@@ -140,12 +140,18 @@ describe("repriceGenerations", () => {
       "SELECT toString(sum(cost_total)) AS c FROM generation_rollups_daily",
       z.object({ c: z.string() }),
     );
+    const userModel = await queryRows(
+      store,
+      "SELECT toString(sum(cost_total)) AS c FROM generation_rollups_user_model_daily",
+      z.object({ c: z.string() }),
+    );
     const recount = await queryRows(
       store,
       "SELECT toString(sum(cost_total)) AS c FROM (SELECT * FROM generations ORDER BY version DESC LIMIT 1 BY id) WHERE status IN ('complete','error','aborted')",
       z.object({ c: z.string() }),
     );
     expect(daily).toEqual(recount);
+    expect(userModel).toEqual(recount);
 
     const audit = await listRepriceAudit(store, { projectId: "p1" });
     expect(audit[0]).toMatchObject({ actor: "admin@x", priceEntry: entry.id, generations: widget.length });

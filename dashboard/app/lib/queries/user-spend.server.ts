@@ -19,7 +19,7 @@ const Row = z.object({
 });
 
 /**
- * One end user's spend per UTC day and model, from the daily rollup. `spendRollup` has no user
+ * One end user's spend per UTC day and model, from the user x model daily rollup. `spendRollup` has no user
  * filter, and grouping every user only to keep one would read all of them.
  */
 export async function userSpendByDay(
@@ -39,7 +39,7 @@ export async function userSpendByDay(
        sum(unpriced_requests) AS unpriced_requests,
        sum(cache_hits) AS cache_hits,
        toString(sum(toUInt128(cost_saved_nanos))) AS saved_nanos
-     FROM generation_rollups_daily
+     FROM generation_rollups_user_model_daily
      WHERE user_id = {userId:String}
        AND day >= toDate({from:DateTime64(3, 'UTC')}) AND day < toDate({to:DateTime64(3, 'UTC')}) + 1
        AND ({projectId:String} = '' OR project_id = {projectId:String})
