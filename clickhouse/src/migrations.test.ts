@@ -152,6 +152,9 @@ describe("retention", () => {
     for (const [table, column] of [
       ["generation_rollups_daily", "day"],
       ["generation_rollups_user_model_daily", "day"],
+      ["generation_rollups_users_daily", "day"],
+      ["generation_rollups_dims_hourly", "hour"],
+      ["generation_rollups_tags_hourly", "hour"],
     ]) {
       expect(await createQuery(table as string)).toMatch(
         new RegExp(`TTL toDateTime\\(${column}\\) \\+ toIntervalDay\\(400\\)`),

@@ -19,6 +19,9 @@ const ROW_TTLS: Record<Exclude<DataClass, "textDays">, Array<[table: string, col
     ["generation_rollups_hourly", "hour"],
     ["generation_rollups_daily", "day"],
     ["generation_rollups_user_model_daily", "day"],
+    ["generation_rollups_dims_hourly", "hour"],
+    ["generation_rollups_users_daily", "day"],
+    ["generation_rollups_tags_hourly", "hour"],
   ],
 };
 
