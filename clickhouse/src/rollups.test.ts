@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InvalidInputError } from "./errors.ts";
 import { insertGenerations } from "./generations.ts";
 import { type SpendRow, spendRollup } from "./rollups.ts";
+import { execute } from "./sql.ts";
 import { makeGeneration, openTempStore } from "./test-store.ts";
 
 let ctx: Awaited<ReturnType<typeof openTempStore>>;
@@ -319,6 +320,55 @@ describe("spendRollup", () => {
     }
     // One Date per bucket, shared.
     expect(new Set(rows.map((r) => r.bucket)).size).toBe(1);
+    // Merged, each group is one rollup row, made into its row without the running sums: the same
+    // rows (u0000's 9e9 tokens still force the wide read).
+    await execute(ctx.store, "OPTIMIZE TABLE generation_rollups_user_model_daily FINAL");
+    const merged = await spendRollup(ctx.store, {
+      projectId,
+      from: day,
+      to: at("2026-12-15T00:00:00Z"),
+      bucket: "day",
+      groupBy: ["user", "model"],
+    });
+    expect(new Map(merged.map((r) => [r.user, r]))).toEqual(byUser);
+    // A group of one row with a counter past 2^31 and money past 2^53 (and 0 saved), exact.
+    // (One insert: the view adds the two generations of "solo" into one rollup row.)
+    const MAX = Number.MAX_SAFE_INTEGER;
+    await insertGenerations(ctx.store, [
+      ...[BIG, 1].map((inputTokens) =>
+        makeGeneration({
+          projectId: "proj_blocks_single",
+          userId: "solo",
+          model: "m",
+          startedAt: day,
+          cost: { total: MAX },
+          usage: {
+            inputTokens,
+            outputTokens: 1,
+            cacheReadTokens: 0,
+            cacheWriteTokens: 0,
+            reasoningTokens: 0,
+            images: 0,
+          },
+        }),
+      ),
+      makeGeneration({ projectId: "proj_blocks_single", userId: "zed", model: "m", startedAt: day }),
+    ]);
+    const single = await spendRollup(ctx.store, {
+      projectId: "proj_blocks_single",
+      from: day,
+      to: at("2026-12-15T00:00:00Z"),
+      bucket: "day",
+      groupBy: ["user", "model"],
+    });
+    expect(single[0]).toMatchObject({
+      user: "solo",
+      requests: 2,
+      inputTokens: BIG + 1,
+      costNanos: 2n * BigInt(MAX),
+      savedNanos: 0n,
+    });
+    expect(single).toHaveLength(2);
     const byModel = await spendRollup(ctx.store, {
       projectId,
       from: day,

@@ -97,6 +97,11 @@ function sumBlock(block: Block, groupBy: readonly RollupDimension[], sums: Sums,
   const cost = c.cost_nanos as Column<"wide">;
   const saved = c.saved_nanos as Column<"wide">;
   const counts = sums.counts;
+  // A group of one row (the next row of the block starts another, the usual case once the rollup
+  // is merged) becomes its row straight from the wire values, without the running sums.
+  const single = narrow && cost.width === 2 && saved.width === 2;
+  const literal = sums.literal;
+  const key = new Array<string>(dims.length);
   for (let i = 0; i < block.rows; i++) {
     const seconds = buckets.getUint32(i * 4, true);
     let same = sums.open && seconds === sums.seconds;
@@ -107,6 +112,35 @@ function sumBlock(block: Block, groupBy: readonly RollupDimension[], sums: Sums,
     }
     if (!same) {
       if (sums.open) out.push(sums.row());
+      if (single && i + 1 < block.rows) {
+        let alone = buckets.getUint32(i * 4 + 4, true) !== seconds;
+        for (let d = 0; d < dims.length; d++) {
+          const column = dims[d] as Column<"dictionary">;
+          const value = column.dictionary[column.indexes[i] as number] as string;
+          key[d] = value;
+          alone ||= column.dictionary[column.indexes[i + 1] as number] !== value;
+        }
+        if (alone) {
+          out.push(
+            literal(
+              sums.date(seconds),
+              key,
+              narrowAt(v0, i),
+              narrowAt(v1, i),
+              narrowAt(v2, i),
+              narrowAt(v3, i),
+              narrowAt(v4, i),
+              narrowAt(v5, i),
+              moneyAt(cost, i),
+              narrowAt(v6, i),
+              narrowAt(v7, i),
+              moneyAt(saved, i),
+            ),
+          );
+          sums.open = false;
+          continue;
+        }
+      }
       sums.start(seconds);
       for (let d = 0; d < dims.length; d++) {
         const column = dims[d] as Column<"dictionary">;
@@ -124,6 +158,20 @@ function sumBlock(block: Block, groupBy: readonly RollupDimension[], sums: Sums,
     sums.addMoney(COST, cost, i);
     sums.addMoney(SAVED, saved, i);
   }
+}
+
+/** Value `i` of a UInt32 counter (a {@link SATURATED} one throws). */
+function narrowAt(view: DataView, i: number): number {
+  const value = view.getUint32(i * 4, true);
+  if (value === SATURATED) throw new CounterOverflowError();
+  return value;
+}
+
+/** Value `i` of a UInt64 money column, exact (the shared 0n when zero). */
+function moneyAt(column: Column<"wide">, i: number): bigint {
+  const view = column.view;
+  if ((view.getUint32(i * 8, true) | view.getUint32(i * 8 + 4, true)) === 0) return 0n;
+  return view.getBigUint64(i * 8, true);
 }
 
 /** Value `i` of a counter: UInt32 (`narrow`; a {@link SATURATED} one throws) or UInt64. */
@@ -200,24 +248,33 @@ class Sums {
   // each new sum), plus bigints for what went past 2^53 - 1 (rare).
   readonly money = new Float64Array(2);
   readonly #beyond: [bigint, bigint] = [0n, 0n];
-  readonly #literal: RowLiteral;
+  readonly literal: RowLiteral;
   // One Date per distinct bucket, shared by its rows.
   readonly #dates = new Map<number, Date>();
+  #lastSeconds = -1;
+  #lastDate: Date = new Date(0);
 
   constructor(groupBy: readonly RollupDimension[]) {
     this.dims = new Array<string>(groupBy.length).fill("");
-    this.#literal = rowLiteral(groupBy);
+    this.literal = rowLiteral(groupBy);
+  }
+
+  /** The shared Date of a bucket. */
+  date(seconds: number): Date {
+    if (seconds !== this.#lastSeconds) {
+      let date = this.#dates.get(seconds);
+      if (!date) {
+        date = new Date(seconds * 1000);
+        this.#dates.set(seconds, date);
+      }
+      this.#lastSeconds = seconds;
+      this.#lastDate = date;
+    }
+    return this.#lastDate;
   }
 
   start(seconds: number): void {
-    if (!this.open || seconds !== this.seconds) {
-      let bucket = this.#dates.get(seconds);
-      if (!bucket) {
-        bucket = new Date(seconds * 1000);
-        this.#dates.set(seconds, bucket);
-      }
-      this.bucket = bucket;
-    }
+    this.bucket = this.date(seconds);
     this.open = true;
     this.seconds = seconds;
     for (let k = 0; k < this.counts.length; k++) this.counts[k] = 0;
@@ -248,7 +305,7 @@ class Sums {
 
   row(): SpendRow {
     const counts = this.counts;
-    return this.#literal(
+    return this.literal(
       this.bucket,
       this.dims,
       small(counts[0] as number),
