@@ -191,9 +191,9 @@ describe.skipIf(!hasChromium())("genledger start", () => {
         "demo/src/main.ts",
         ...["--days", "3", "--users", "25", "--per-user-per-day", "4"],
         ...["--live-seconds", "6", "--rate", "4", "--spike-every-seconds", "2"],
-        ...["--key-file", join(dataDir, "local-ingest-key")],
       ],
-      { OTEL_EXPORTER_OTLP_ENDPOINT: instance!.collector },
+      // The key is found in the data directory the start used, as a user running both would.
+      { OTEL_EXPORTER_OTLP_ENDPOINT: instance!.collector, GENLEDGER_DATA_DIR: dataDir },
     );
     const code = await demo.exited;
     expect(code, demo.output()).toBe(0);

@@ -1,4 +1,11 @@
+import { join } from "node:path";
 import { parseArgs } from "node:util";
+
+/**
+ * Where `genledger start` keeps the ingest key for local use: in its data directory
+ * (GENLEDGER_DATA_DIR, default .genledger), so a demo run with the same environment finds it.
+ */
+export const DEFAULT_KEY_FILE = join(process.env.GENLEDGER_DATA_DIR || ".genledger", "local-ingest-key");
 
 /** Command-line options of the demo. */
 export interface DemoOptions {
@@ -34,7 +41,7 @@ provider is called; every record carries the metadata demo=simulated.
   --concurrency <n>          simulated calls in flight (default 16)
   --seed <n>                 random seed (default 42)
   --key-file <path>          ingest key file when GENLEDGER_API_KEY is unset
-                             (default .genledger/local-ingest-key, written by genledger start)
+                             (default <GENLEDGER_DATA_DIR or .genledger>/local-ingest-key, written by genledger start)
 
 Where spans go: GENLEDGER_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4318).
 `;
@@ -74,6 +81,6 @@ export function parseDemoOptions(argv: string[]): DemoOptions | null {
     spikeEverySeconds: number("spike-every-seconds", values["spike-every-seconds"], 600, 1),
     concurrency: Math.floor(number("concurrency", values.concurrency, 16, 1)),
     seed: Math.floor(number("seed", values.seed, 42, 0)),
-    keyFile: values["key-file"] ?? ".genledger/local-ingest-key",
+    keyFile: values["key-file"] ?? DEFAULT_KEY_FILE,
   };
 }
