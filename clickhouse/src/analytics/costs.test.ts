@@ -183,6 +183,22 @@ describe("costReport", () => {
       expect(g.costNanos).toBe(expected((x) => cur(x) && x.userId === g.group && x.model === "gpt-4o").cost);
     }
     expect(byUser.groupCount).toBe(6);
+    // One user's spend by model (the user x model table) still names the unpriced model's provider.
+    const ofUser = await costReport(store, {
+      projectId: "p1",
+      from: new Date(from),
+      to: new Date(to),
+      granularity: "day",
+      groupBy: "model",
+      filter: { userId: "u1" },
+    });
+    for (const g of ofUser.groups)
+      expect(g.costNanos).toBe(expected((x) => cur(x) && x.userId === "u1" && x.model === g.group).cost);
+    const unpricedOfUser = expected((x) => cur(x) && x.userId === "u1").unpriced;
+    expect(unpricedOfUser).toBeGreaterThan(0);
+    expect(ofUser.unpriced).toEqual([
+      { provider: "openai", model: "mystery-model", requests: unpricedOfUser },
+    ]);
     const top = await costReport(store, {
       projectId: "p1",
       from: new Date(from),

@@ -125,7 +125,8 @@ interface Source {
 /**
  * The smallest rollup that answers a query: by user (and nothing else) from the per-user daily
  * table, by tag from the tag table, by model / provider / function from the hourly table without
- * users; user combined with model, provider or function from the main rollups (0002).
+ * users; user combined with model from the user x model daily table (0025) when days are whole; user
+ * combined with provider or function, or hourly, from the main rollups (0002).
  */
 function sourceFor(query: CostQuery, dayAligned: boolean, dimension: CostDimension | null): Source {
   const f = query.filter ?? {};
@@ -302,12 +303,13 @@ export async function costReport(store: AnalyticsStore, query: CostQuery): Promi
     ...toMetrics(r, "c_"),
   }));
 
-  // Unpriced models: the per-user daily table has no models, so a user filter reads the main rollup.
+  // Unpriced models, named by provider and model: a source with providers has models too (the
+  // per-user and user x model daily tables have no providers, so a user filter reads the main rollup).
   const unpricedParams: Params = { from: params.from, to: params.to };
   const unpricedSource = sourceFor(
     query,
     from.getTime() % DAY_MS === 0 && to.getTime() % DAY_MS === 0,
-    "model",
+    "provider",
   );
   const unpricedRows = await selectRows(
     store,
