@@ -2,7 +2,8 @@
 // embedded ClickHouse through insertGenerations (the production insert path, BENCH_BATCH rows per
 // insert, default 50,000), then measures getGeneration over 1,000 random IDs and a spend query
 // (user x model x day over all rows, for project "bench" as the dashboard asks, then for all
-// projects, alternating, after one untimed call each) through spendRollup, median of 5 each.
+// projects, alternating, after one untimed call each) through spendRollup, median of 5 each; the
+// Users page's per-user month from the daily vs the hourly rollups; four list pages.
 // Run: npm run bench:store   (BENCH_ROWS=100000 for a quick run; BENCH_KEEP=1 keeps the data dir;
 // BENCH_DIR=<dir> BENCH_REUSE=1 measures the reads again on data loaded by an earlier run)
 import { mkdtempSync, rmSync } from "node:fs";
@@ -128,6 +129,24 @@ for (let i = -1; i <= 10; i++) {
 }
 for (const r of [spend, spendAll]) r.times.sort((a, b) => a - b);
 
+// The Users page's shape: spend per user over the last 30 days, one month bucket. Ending at "now"
+// (here: 12:00 on the last day) the range is not whole days and the hourly rollup serves it; ending
+// at the next midnight (what the dashboard passes) the daily rollups do. Alternating, median of 5.
+const usersPage = { hourly: [] as number[], daily: [] as number[] };
+for (let i = -2; i < 10; i++) {
+  const hourly = i % 2 === 0;
+  const t = performance.now();
+  await spendRollup(store, {
+    projectId: "bench",
+    from: new Date(end.getTime() - days * 86_400_000),
+    to: new Date(end.getTime() - (hourly ? 12 * 3_600_000 : 0)),
+    bucket: "month",
+    groupBy: ["user"],
+  });
+  if (i >= 0) usersPage[hourly ? "hourly" : "daily"].push(performance.now() - t);
+}
+for (const times of Object.values(usersPage)) times.sort((a, b) => a - b);
+
 // Extra: list pages (dashboard) through listGenerations, median of 5 each.
 const listCases: Array<[string, Parameters<typeof listGenerations>[1]]> = [
   ["newest 50, no filter", { projectId: "bench", limit: 50 }],
@@ -186,6 +205,9 @@ for (const [label, r] of [
       `${r.cpuMs.toFixed(0)} ms CPU each)`,
   );
 }
+console.log(
+  `spendRollup per user, one month bucket (the Users page): ending at midnight (daily rollups) median ${(usersPage.daily[2] as number).toFixed(1)} ms, ending at noon (hourly rollup) ${(usersPage.hourly[2] as number).toFixed(1)} ms`,
+);
 console.log(`listGenerations (median of 5): ${listTimes.join("; ")}`);
 console.log(`  machine: ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)} at the end`);
 for (const s of sizes)

@@ -74,6 +74,15 @@ export function dailyPoints(rows: RollupRow[], from: Date, to: Date): SpendPoint
   return points;
 }
 
+/**
+ * The next midnight UTC after `now` (the end of today). A range ending there is made of whole days,
+ * which `spendRollup` reads from its daily rollups instead of the hourly one (half the time or less
+ * at 1M generations, BENCHMARKS.md Store); nothing is stored after now, so the totals are the same.
+ */
+export function endOfToday(now = new Date()): Date {
+  return daysAgo(-1, now);
+}
+
 /** Midnight UTC `days` days ago. */
 export function daysAgo(days: number, now = new Date()): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - days));

@@ -9,7 +9,7 @@ import { servicesContext } from "../context.ts";
 import { accessOf, requireMember } from "../lib/auth.server.ts";
 import { formatCount } from "../lib/format.ts";
 import { loadGenerationRows } from "../lib/generation-rows.server.ts";
-import { dailyPoints, daysAgo, groupTotals, sumRows } from "../lib/rollups.server.ts";
+import { dailyPoints, daysAgo, endOfToday, groupTotals, sumRows } from "../lib/rollups.server.ts";
 import type { Route } from "./+types/overview";
 
 export const meta: Route.MetaFunction = () => [{ title: "Overview - genledger" }];
@@ -22,8 +22,14 @@ export async function loader({ context }: Route.LoaderArgs) {
   const from = daysAgo(29, now);
   const projectId = access.projectId;
   const [daily, byModel, lastDay, latest] = await Promise.all([
-    spendRollup(services.store, { projectId, from, to: now, bucket: "day", groupBy: ["status"] }),
-    spendRollup(services.store, { projectId, from, to: now, bucket: "month", groupBy: ["model"] }),
+    spendRollup(services.store, { projectId, from, to: endOfToday(now), bucket: "day", groupBy: ["status"] }),
+    spendRollup(services.store, {
+      projectId,
+      from,
+      to: endOfToday(now),
+      bucket: "month",
+      groupBy: ["model"],
+    }),
     spendRollup(services.store, {
       projectId,
       from: new Date(now.getTime() - 86_400_000),

@@ -6,7 +6,7 @@ import { PageHeader } from "../components/page-header.tsx";
 import { servicesContext } from "../context.ts";
 import { requireMember } from "../lib/auth.server.ts";
 import { formatCount } from "../lib/format.ts";
-import { daysAgo, groupTotals } from "../lib/rollups.server.ts";
+import { daysAgo, endOfToday, groupTotals } from "../lib/rollups.server.ts";
 import type { Route } from "./+types/users";
 
 export const meta: Route.MetaFunction = () => [{ title: "Users - genledger" }];
@@ -22,7 +22,7 @@ export async function loader({ context, url }: Route.LoaderArgs) {
   const rows = await spendRollup(services.store, {
     projectId: services.projectId,
     from: daysAgo(days, now),
-    to: now,
+    to: endOfToday(now),
     bucket: "month",
     groupBy: ["user"],
   });
