@@ -200,6 +200,14 @@ describe.skipIf(!hasChromium())("dashboard in a browser", () => {
       .poll(() => cost.textContent(), { timeout: 15_000 })
       .toContain("No price entry matched newco/mystery-1");
     expect(await cost.getByTestId("cost-unknown").count()).toBe(0);
+
+    // The costs page names the model without a price, and counts the call without usage apart
+    // (its model has a price: it is not listed as one lacking it).
+    await page.goto(`${fx.url}/costs?range=7d`);
+    const models = page.getByTestId("unpriced-models");
+    await expect.poll(() => models.textContent(), { timeout: 15_000 }).toContain("newco/mystery-1 (1)");
+    expect(await models.textContent()).not.toContain(`${aborted.provider}/${aborted.model}`);
+    expect(await page.getByTestId("no-usage").textContent()).toMatch(/^\s*1 reported no token usage/);
   });
 
   it("renders script tags and javascript: links in prompts and outputs as text, running nothing", async () => {

@@ -112,6 +112,43 @@ describe("migrations", () => {
     ]);
   });
 
+  it("backfills the calls without usage from the latest version of each generation (0026)", async () => {
+    await migrateDown(ctx.store, 25);
+    expect(await tables()).not.toContain("generation_no_usage_hourly");
+    const startedAt = new Date("2026-09-15T10:20:00Z");
+    const aborted = makeGeneration({
+      projectId: "proj_no_usage",
+      status: "aborted",
+      startedAt,
+      usage: {
+        inputTokens: 0,
+        outputTokens: 0,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        reasoningTokens: 0,
+        images: 0,
+      },
+      cost: null,
+      unpriced: true,
+    });
+    // Pending first, then the final record; and a priced call that must not count.
+    await insertGenerations(ctx.store, [{ ...aborted, status: "pending", unpriced: false }]);
+    await insertGenerations(ctx.store, [aborted, makeGeneration({ projectId: "proj_no_usage", startedAt })]);
+    await migrate(ctx.store);
+    const count = async () =>
+      (
+        await queryRows(
+          ctx.store,
+          "SELECT toString(sum(requests)) AS n FROM generation_no_usage_hourly WHERE project_id = 'proj_no_usage'",
+          z.object({ n: z.string() }),
+        )
+      )[0]?.n;
+    expect(await count()).toBe("1");
+    // And its view counts the next one.
+    await insertGenerations(ctx.store, [{ ...aborted, id: `${aborted.id}_2` }]);
+    expect(await count()).toBe("2");
+  });
+
   it("refuses a database migrated by a newer genledger", async () => {
     await execute(
       ctx.store,
@@ -155,6 +192,7 @@ describe("retention", () => {
       ["generation_rollups_users_daily", "day"],
       ["generation_rollups_dims_hourly", "hour"],
       ["generation_rollups_tags_hourly", "hour"],
+      ["generation_no_usage_hourly", "hour"],
     ]) {
       expect(await createQuery(table as string)).toMatch(
         new RegExp(`TTL toDateTime\\(${column}\\) \\+ toIntervalDay\\(400\\)`),

@@ -22,6 +22,7 @@ const ROW_TTLS: Record<Exclude<DataClass, "textDays">, Array<[table: string, col
     ["generation_rollups_dims_hourly", "hour"],
     ["generation_rollups_users_daily", "day"],
     ["generation_rollups_tags_hourly", "hour"],
+    ["generation_no_usage_hourly", "hour"],
   ],
 };
 

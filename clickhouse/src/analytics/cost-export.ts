@@ -55,6 +55,7 @@ export function costReportJson(report: CostReport) {
     movers: report.movers.map(groupJson),
     rows: report.rows.map((r) => ({ bucket: r.bucket.toISOString(), group: r.group, ...metricsJson(r) })),
     unpriced: report.unpriced,
+    noUsage: report.noUsage,
   };
 }
 

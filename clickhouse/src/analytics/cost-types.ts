@@ -107,5 +107,14 @@ export interface CostReport {
   /** Groups whose spend changed most (either way), largest change first; at most 10. */
   movers: CostGroup[];
   tokenMix: TokenMix;
+  /**
+   * Models with final generations that have no cost because the model has no price entry (the
+   * fix: add a price, then reprice), most first; at most 50. Calls without usage are not in here.
+   */
   unpriced: UnpricedModel[];
+  /**
+   * Of `totals.unpricedRequests`, final generations whose provider reported no usage at all (a call
+   * aborted or failed before the usage arrived): unknown cost whatever the price catalog says.
+   */
+  noUsage: number;
 }

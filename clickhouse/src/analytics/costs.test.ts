@@ -1,9 +1,10 @@
 import { Generation } from "@genledger/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertGenerations } from "../generations.ts";
+import { rebuildAnalyticsRollups } from "./analytics-rollups.ts";
 import { OTHER_GROUP } from "./cost-shape.ts";
 import { costReport } from "./costs.ts";
-import type { AnalyticsStore } from "./sql.ts";
+import { type AnalyticsStore, chTime, runCommand } from "./sql.ts";
 import { openTestStore } from "./test-db.ts";
 
 let store: AnalyticsStore;
@@ -49,6 +50,26 @@ beforeAll(async () => {
       }),
     );
   }
+  // Calls aborted or failed before the provider sent usage: unpriced with no usage at all, on a
+  // priced model and on the unpriced one (their cost is unknown whatever the catalog says).
+  for (let i = 0; i < 30; i++) {
+    const model = i % 2 ? "claude-sonnet-4-5" : "mystery-model";
+    all.push(
+      Generation.parse({
+        id: `nu${i}`,
+        projectId: i % 10 === 9 ? "other" : "p1",
+        status: i % 3 ? "aborted" : "error",
+        userId: `u${i % 6}`,
+        functionId: `f${i % 3}`,
+        tags: i % 4 === 0 ? ["eu"] : [],
+        provider: i % 2 ? "anthropic" : "openai",
+        model,
+        cost: null,
+        unpriced: true,
+        startedAt: new Date(start + ((i * 7919) % (20 * 24)) * 3_600_000 + 30 * 60_000),
+      }),
+    );
+  }
   // A pending record that must never count.
   all.push(
     Generation.parse({
@@ -69,6 +90,7 @@ function expected(filter: (g: Generation) => boolean) {
     requests: gs.length,
     cost: gs.reduce((s, g) => s + BigInt(g.cost?.total ?? 0), 0n),
     unpriced: gs.filter((g) => g.unpriced).length,
+    noUsage: gs.filter((g) => g.unpriced && Object.values(g.usage).every((n) => n === 0)).length,
     saved: gs.reduce((s, g) => s + BigInt(g.costSavedNanos), 0n),
     cacheRead: gs.reduce((s, g) => s + g.usage.cacheReadTokens, 0),
   };
@@ -106,7 +128,12 @@ describe("costReport", () => {
     // Buckets sum to the totals, and unpriced usage is named.
     expect(r.rows.reduce((s, x) => s + x.costNanos, 0n)).toBe(e.cost);
     expect(r.buckets).toHaveLength(10);
-    expect(r.unpriced).toEqual([{ provider: "openai", model: "mystery-model", requests: e.unpriced }]);
+    // Calls without usage are counted apart, not as a model lacking a price.
+    expect(e.noUsage).toBeGreaterThan(0);
+    expect(r.noUsage).toBe(e.noUsage);
+    expect(r.unpriced).toEqual([
+      { provider: "openai", model: "mystery-model", requests: e.unpriced - e.noUsage },
+    ]);
     expect(r.tokenMix.cacheRead).toBe(e.cacheRead);
   });
 
@@ -137,6 +164,19 @@ describe("costReport", () => {
     expect(filtered.totals.costNanos).toBe(
       expected((g) => cur(g) && g.tags.includes("beta") && g.model === "gpt-4o").cost,
     );
+    // One tag: the calls without usage of that tag only (tags kept as an array there).
+    const eu = await costReport(store, {
+      projectId: "p1",
+      from: new Date(from),
+      to: new Date(to),
+      granularity: "day",
+      groupBy: "model",
+      filter: { tag: "eu" },
+    });
+    const euExpected = expected((g) => cur(g) && g.tags.includes("eu"));
+    expect(euExpected.noUsage).toBeGreaterThan(0);
+    expect(eu.noUsage).toBe(euExpected.noUsage);
+    expect(eu.unpriced.reduce((n, u) => n + u.requests, 0)).toBe(euExpected.unpriced - euExpected.noUsage);
   });
 
   it("hourly buckets, all projects, and top-N rows with (other)", async () => {
@@ -194,11 +234,12 @@ describe("costReport", () => {
     });
     for (const g of ofUser.groups)
       expect(g.costNanos).toBe(expected((x) => cur(x) && x.userId === "u1" && x.model === g.group).cost);
-    const unpricedOfUser = expected((x) => cur(x) && x.userId === "u1").unpriced;
-    expect(unpricedOfUser).toBeGreaterThan(0);
+    const ofU1 = expected((x) => cur(x) && x.userId === "u1");
+    expect(ofU1.unpriced - ofU1.noUsage).toBeGreaterThan(0);
     expect(ofUser.unpriced).toEqual([
-      { provider: "openai", model: "mystery-model", requests: unpricedOfUser },
+      { provider: "openai", model: "mystery-model", requests: ofU1.unpriced - ofU1.noUsage },
     ]);
+    expect(ofUser.noUsage).toBe(ofU1.noUsage);
     const top = await costReport(store, {
       projectId: "p1",
       from: new Date(from),
@@ -209,6 +250,23 @@ describe("costReport", () => {
     });
     expect(top.totals).toEqual(byUser.totals);
     expect(top.movers).toEqual(byUser.movers);
+  });
+
+  it("recomputes the calls without usage with the other narrow rollups", async () => {
+    const from = start;
+    const to = start + 20 * DAY;
+    const query = { projectId: "p1", from: new Date(from), to: new Date(to), granularity: "day" as const };
+    const want = expected((g) => g.projectId === "p1" && inRange(g, from, to)).noUsage;
+    // A stray count (as a second writer's race would leave) is gone after the rebuild.
+    await runCommand(
+      store,
+      `INSERT INTO generation_no_usage_hourly (project_id, hour, provider, model, requests)
+       VALUES ('p1', {hour:DateTime64(3, 'UTC')}, 'openai', 'gpt-4o', 7)`,
+      { hour: chTime(new Date(start + 5 * DAY)) },
+    );
+    expect((await costReport(store, { ...query, groupBy: "model" })).noUsage).toBe(want + 7);
+    await rebuildAnalyticsRollups(store, { from: new Date(from), to: new Date(to) });
+    expect((await costReport(store, { ...query, groupBy: "model" })).noUsage).toBe(want);
   });
 
   it("rejects a bad query", async () => {

@@ -168,7 +168,11 @@ function bucketSql(granularity: CostQuery["granularity"], time: Source["time"]):
   }
 }
 
-function filterSql(query: CostQuery, params: Params): string[] {
+/** Unpriced (provider, model) pairs read before the no-usage calls are taken out; 50 are shown. */
+const UNPRICED_READ = 200;
+
+/** Conditions for the query's project and filters; `tagSql` replaces `tag = ...` (for tables that keep tags as an array). */
+function filterSql(query: CostQuery, params: Params, tagSql?: string): string[] {
   const where: string[] = [];
   if (query.projectId) {
     params.projectId = query.projectId;
@@ -184,7 +188,7 @@ function filterSql(query: CostQuery, params: Params): string[] {
   ] as const) {
     if (value === undefined || value === "") continue;
     params[name] = value;
-    where.push(`${column} = {${name}:String}`);
+    where.push(column === "tag" && tagSql ? tagSql : `${column} = {${name}:String}`);
   }
   return where;
 }
@@ -315,15 +319,36 @@ export async function costReport(store: AnalyticsStore, query: CostQuery): Promi
     store,
     `SELECT provider, model, sum(unpriced_requests) AS n FROM ${unpricedSource.table}
      WHERE ${[...rangeSql(unpricedSource.time, "from", "to"), "unpriced_requests > 0", ...filterSql(query, unpricedParams)].join(" AND ")}
-     GROUP BY provider, model ORDER BY n DESC, provider, model LIMIT 50`,
+     GROUP BY provider, model ORDER BY n DESC, provider, model LIMIT ${UNPRICED_READ}`,
     UnpricedRow,
     unpricedParams,
   );
-  const unpriced: UnpricedModel[] = unpricedRows.map((r) => ({
-    provider: r.provider,
-    model: r.model,
-    requests: r.n,
-  }));
+  // Of those, the calls whose provider reported no usage (migration 0026): their cost is unknown
+  // because the usage is, so they are counted apart and do not make a model look unpriced. Two
+  // queries rather than a join: on a cluster both tables are distributed.
+  const noUsageParams: Params = { from: params.from, to: params.to };
+  const noUsageRows = await selectRows(
+    store,
+    `SELECT provider, model, sum(requests) AS n FROM generation_no_usage_hourly
+     WHERE ${[...rangeSql("hour", "from", "to"), ...filterSql(query, noUsageParams, "has(tags, {fTag:String})")].join(" AND ")}
+     GROUP BY provider, model`,
+    UnpricedRow,
+    noUsageParams,
+  );
+  const noUsageOf = new Map(noUsageRows.map((r) => [`${r.provider}\u0000${r.model}`, r.n]));
+  const unpriced: UnpricedModel[] = unpricedRows
+    .map((r) => ({
+      provider: r.provider,
+      model: r.model,
+      requests: r.n - (noUsageOf.get(`${r.provider}\u0000${r.model}`) ?? 0),
+    }))
+    .filter((u) => u.requests > 0)
+    .sort(
+      (a, b) =>
+        b.requests - a.requests || a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model),
+    )
+    .slice(0, 50);
+  const noUsage = noUsageRows.reduce((n, r) => n + r.n, 0);
 
   const movers = groups
     .filter((g) => g.deltaNanos !== 0n)
@@ -349,5 +374,6 @@ export async function costReport(store: AnalyticsStore, query: CostQuery): Promi
     movers,
     tokenMix: tokenMix(totals),
     unpriced,
+    noUsage,
   };
 }

@@ -8,7 +8,8 @@ import type { Route } from "./+types/api-costs";
 /**
  * `GET /api/v1/costs?group_by=model|user|function|tag|provider&from=&to=&range=&granularity=&model=&user=&function=&tag=`:
  * spend per time bucket and group (`rows`), per group with the previous period (`groups`, `movers`),
- * totals, token mix and unpriced models. Money is nano-dollars as decimal strings. Session or read-scoped key.
+ * totals, token mix, models without a price (`unpriced`) and calls that reported no usage (`noUsage`).
+ * Money is nano-dollars as decimal strings. Session or read-scoped key.
  */
 export async function loader({ context, url }: Route.LoaderArgs) {
   const access = requireAccess(context);

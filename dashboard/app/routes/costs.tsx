@@ -103,6 +103,7 @@ export async function loader({ context, url }: Route.LoaderArgs) {
       { name: "Output", tokens: report.tokenMix.output },
       { name: "Reasoning", tokens: report.tokenMix.reasoning },
     ].map((m) => ({ ...m, share: mixTotal > 0 ? m.tokens / mixTotal : 0 })),
+    noUsage: report.noUsage,
     unpriced: report.unpriced.map((u) => ({
       ...u,
       href: `/generations?${new URLSearchParams({ model: u.model, from: query.from.toISOString(), to: query.to.toISOString() })}`,
@@ -220,22 +221,33 @@ export default function Costs({ loaderData }: Route.ComponentProps) {
         </div>
       ) : null}
 
-      {d.unpriced.length > 0 ? (
+      {d.unpriced.length > 0 || d.noUsage > 0 ? (
         <div className="notice warn" role="status" data-testid="unpriced-callout">
-          <strong>{formatCount(d.totals.unpriced)} generations have no cost</strong>: their model has no price
-          entry, or the provider never reported token usage (a call aborted or failed before it did). Their
-          cost is unknown and not included below. Models:{" "}
-          {d.unpriced.map((u, i) => (
-            <span key={`${u.provider}/${u.model}`}>
-              {i > 0 ? ", " : ""}
-              <Link to={u.href}>
-                {u.provider}/{u.model}
-              </Link>{" "}
-              ({formatCount(u.requests)})
+          <strong>{formatCount(d.totals.unpriced)} generations have no cost</strong>: it is unknown and not
+          included below.
+          {d.unpriced.length > 0 ? (
+            <span data-testid="unpriced-models">
+              {" "}
+              Models without a price entry:{" "}
+              {d.unpriced.map((u, i) => (
+                <span key={`${u.provider}/${u.model}`}>
+                  {i > 0 ? ", " : ""}
+                  <Link to={u.href}>
+                    {u.provider}/{u.model}
+                  </Link>{" "}
+                  ({formatCount(u.requests)})
+                </span>
+              ))}
+              . Add a price under Settings, then reprice the range.
             </span>
-          ))}
-          . For a model without a price, add one under Settings, then reprice the range; calls without usage
-          stay unknown.
+          ) : null}
+          {d.noUsage > 0 ? (
+            <span data-testid="no-usage">
+              {" "}
+              {formatCount(d.noUsage)} reported no token usage (the call was aborted or failed before the
+              provider sent it): their cost stays unknown whatever the price.
+            </span>
+          ) : null}
         </div>
       ) : null}
 
@@ -258,7 +270,15 @@ export default function Costs({ loaderData }: Route.ComponentProps) {
           sub={`${formatCount(d.totals.cacheHits)} cache hits`}
           testId="stat-saved"
         />
-        <Stat label="Unpriced" value={d.totals.unpriced} sub="no price entry or no usage reported" />
+        <Stat
+          label="Unpriced"
+          value={d.totals.unpriced}
+          sub={
+            d.noUsage > 0
+              ? `cost unknown; ${formatCount(d.noUsage)} of them reported no usage`
+              : "cost unknown: no price entry"
+          }
+        />
       </div>
 
       <section className="panel" style={{ opacity: busy ? 0.6 : 1 }}>
