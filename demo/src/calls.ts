@@ -196,6 +196,9 @@ async function run(call: Call, model: ModelSpec, random: Random): Promise<Outcom
           model: instrumentImageModel(imageModel(MODELS.image, random, failure)),
           prompt: text.imagePrompt(random),
           n: random.int(1, 2),
+          // gpt-image-1 is priced per image by size and quality: a call that names neither is unpriced.
+          size: random.pick(["1024x1024", "1024x1536", "1536x1024"] as const),
+          providerOptions: { openai: { quality: random.pick(["low", "medium", "high"]) } },
         });
         return "complete";
       }
