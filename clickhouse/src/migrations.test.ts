@@ -120,14 +120,7 @@ describe("migrations", () => {
       projectId: "proj_no_usage",
       status: "aborted",
       startedAt,
-      usage: {
-        inputTokens: 0,
-        outputTokens: 0,
-        cacheReadTokens: 0,
-        cacheWriteTokens: 0,
-        reasoningTokens: 0,
-        images: 0,
-      },
+      usage: {},
       cost: null,
       unpriced: true,
     });
