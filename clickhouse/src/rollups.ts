@@ -63,7 +63,8 @@ const HOUR_MS = 3_600_000;
 /**
  * Spend, tokens and requests per time bucket and group, from the rollups (final records only).
  * Reads a daily rollup when `from`/`to` fall on whole UTC days and the bucket is a day or longer
- * (the user x model one when the grouping is within user and model), else the hourly one; `[from, to)` is widened to whole UTC hours. Money sums are exact (bigint).
+ * (the user x model one when the grouping is within user and model), else the hourly one;
+ * `[from, to)` is widened to whole UTC hours. Money sums are exact (bigint).
  * Rows come ordered by bucket; within a bucket, in no particular order.
  * @example spendRollup(store, { from, to, bucket: "day", groupBy: ["user", "model"] })
  */

@@ -177,9 +177,7 @@ function moneyAt(column: Column<"wide">, i: number): bigint {
 /** Value `i` of a counter: UInt32 (`narrow`; a {@link SATURATED} one throws) or UInt64. */
 function counter(view: DataView, narrow: boolean, i: number): number {
   if (!narrow) return view.getUint32(i * 8 + 4, true) * TWO_POW_32 + view.getUint32(i * 8, true);
-  const value = view.getUint32(i * 4, true);
-  if (value === SATURATED) throw new CounterOverflowError();
-  return value;
+  return narrowAt(view, i);
 }
 
 /** Makes one row from its values; dimension values in `groupBy` order. */

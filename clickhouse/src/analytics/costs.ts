@@ -322,7 +322,7 @@ export async function costReport(store: AnalyticsStore, query: CostQuery): Promi
     from.getTime() % DAY_MS === 0 && to.getTime() % DAY_MS === 0,
     "provider",
   );
-  const unpricedRows = await selectRows(
+  const unpricedQuery = selectRows(
     store,
     `SELECT provider, model, sum(unpriced_requests) AS n FROM ${unpricedSource.table}
      WHERE ${[...rangeSql(unpricedSource.time, "from", "to"), "unpriced_requests > 0", ...filterSql(query, unpricedParams)].join(" AND ")}
@@ -334,7 +334,7 @@ export async function costReport(store: AnalyticsStore, query: CostQuery): Promi
   // because the usage is, so they are counted apart and do not make a model look unpriced. Two
   // queries rather than a join: on a cluster both tables are distributed.
   const noUsageParams: Params = { from: params.from, to: params.to };
-  const noUsageRows = await selectRows(
+  const noUsageQuery = selectRows(
     store,
     `SELECT provider, model, sum(requests) AS n FROM generation_no_usage_hourly
      WHERE ${[...rangeSql("hour", "from", "to"), ...filterSql(query, noUsageParams, "has(tags, {fTag:String})")].join(" AND ")}
@@ -342,6 +342,7 @@ export async function costReport(store: AnalyticsStore, query: CostQuery): Promi
     UnpricedRow,
     noUsageParams,
   );
+  const [unpricedRows, noUsageRows] = await Promise.all([unpricedQuery, noUsageQuery]);
   const noUsageOf = new Map(noUsageRows.map((r) => [`${r.provider}\u0000${r.model}`, r.n]));
   const unpriced: UnpricedModel[] = unpricedRows
     .map((r) => ({

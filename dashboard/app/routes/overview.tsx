@@ -20,16 +20,12 @@ export async function loader({ context }: Route.LoaderArgs) {
   const access = accessOf({ kind: "member", member, csrf: "" }, services.projectId);
   const now = new Date();
   const from = daysAgo(29, now);
+  // Whole days: the daily rollups answer (see endOfToday).
+  const to = endOfToday(now);
   const projectId = access.projectId;
   const [daily, byModel, lastDay, latest] = await Promise.all([
-    spendRollup(services.store, { projectId, from, to: endOfToday(now), bucket: "day", groupBy: ["status"] }),
-    spendRollup(services.store, {
-      projectId,
-      from,
-      to: endOfToday(now),
-      bucket: "month",
-      groupBy: ["model"],
-    }),
+    spendRollup(services.store, { projectId, from, to, bucket: "day", groupBy: ["status"] }),
+    spendRollup(services.store, { projectId, from, to, bucket: "month", groupBy: ["model"] }),
     spendRollup(services.store, {
       projectId,
       from: new Date(now.getTime() - 86_400_000),
